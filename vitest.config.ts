@@ -4,6 +4,5 @@ export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts", "examples/**/*.test.ts"],
     testTimeout: 30_000,
-    env: { QSTASH_DEV: "" },
   },
 });

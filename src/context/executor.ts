@@ -1,0 +1,263 @@
+import { WorkflowAbort, WorkflowError, type Step } from "@upstash/workflow";
+import type { ReplayObserver, StepIssuedEvent } from "../engine/observer.js";
+import { userLocation } from "../sandbox/location.js";
+import { currentFrame } from "../sandbox/scope.js";
+import type { LazyStep, StepRuntime } from "./lazy-step.js";
+
+/** The step handles of one delivery, for the unawaited-step detector. */
+export interface IssuedStep {
+  name: string;
+  position: number;
+  handle: { awaited: boolean };
+}
+
+/**
+ * The harness's port of the SDK's AutoExecutor: positional matching against the delivered steps,
+ * the two-microtask window that forms parallel groups, the first/partial/discard/last protocol,
+ * one new step per delivery and the WorkflowAbort that ends it. Error texts are the SDK's.
+ */
+export class Executor {
+  private stepCount = 0;
+  private planStepCount = 0;
+  private readonly nonPlanStepCount: number;
+  private executingStep: string | false = false;
+  private activeList: LazyStep[] | undefined;
+  private indexInCurrentList = 0;
+  private readonly promises = new WeakMap<LazyStep[], Promise<unknown>>();
+  private sortedCache: Step[] | undefined;
+  /** Set once an abort was thrown to user code in this delivery. */
+  abortThrown: { stepName: string } | undefined;
+  /** The step executed in this delivery, if any. */
+  executed: { step: LazyStep; result: Step } | undefined;
+  readonly issued: IssuedStep[] = [];
+  /** Names served from history in this delivery, in order. */
+  readonly replayed: string[] = [];
+  /** Positions whose step promise has settled. */
+  readonly settled = new Set<number>();
+
+  constructor(
+    private readonly steps: Step[],
+    private readonly runtime: StepRuntime,
+    private readonly invocation: number,
+    private readonly mode: "run" | "perturbation",
+    private readonly observer: ReplayObserver | undefined,
+  ) {
+    let count = 0;
+    for (const step of steps) if (!step.targetStep) count++;
+    this.nonPlanStepCount = count;
+  }
+
+  /** `wrapStep`: flags the step as executing only while its function runs synchronously. */
+  wrapStep<T>(stepName: string, fn: () => T): T {
+    this.executingStep = stepName;
+    try {
+      return fn();
+    } finally {
+      this.executingStep = false;
+    }
+  }
+
+  async addStep<T>(lazy: LazyStep<T>, handle: { awaited: boolean }): Promise<T> {
+    if (this.executingStep) {
+      throw new WorkflowError(
+        `A step can not be run inside another step. Tried to run '${lazy.stepName}' inside '${this.executingStep}'`,
+      );
+    }
+    this.stepCount += 1;
+    const position = this.stepCount;
+    this.issued.push({ name: lazy.stepName, position, handle });
+    if (this.observer?.stepIssued) this.observer.stepIssued(this.issuedEvent(lazy, position, handle));
+    let list = this.activeList;
+    if (!list) {
+      list = [];
+      this.activeList = list;
+      this.indexInCurrentList = 0;
+    }
+    list.push(lazy as LazyStep);
+    const index = this.indexInCurrentList++;
+    await Promise.resolve();
+    await Promise.resolve();
+    let promise = this.promises.get(list);
+    if (!promise) {
+      promise = this.execute(list);
+      this.promises.set(list, promise);
+      this.activeList = undefined;
+      this.planStepCount += list.length > 1 ? list.length : 0;
+    }
+    try {
+      const result = await promise;
+      return Executor.getResult(list, result, index) as T;
+    } finally {
+      this.settled.add(position);
+    }
+  }
+
+  private issuedEvent(lazy: LazyStep, position: number, handle: { awaited: boolean }): StepIssuedEvent {
+    const frame = currentFrame();
+    return {
+      invocation: this.invocation,
+      mode: this.mode,
+      position,
+      name: lazy.stepName,
+      type: lazy.stepType,
+      inputs: lazy.inputs(),
+      parentStep: frame?.step,
+      memoized: position < this.nonPlanStepCount,
+      location: userLocation,
+      handle,
+    };
+  }
+
+  private execute(list: LazyStep[]): Promise<unknown> {
+    if (this.observer?.groupFormed) {
+      this.observer.groupFormed({
+        invocation: this.invocation,
+        mode: this.mode,
+        firstPosition: this.stepCount - (list.length - 1),
+        names: list.map((s) => s.stepName),
+        types: list.map((s) => s.stepType),
+        width: list.length,
+      });
+    }
+    return list.length === 1 ? this.runSingle(list[0]!) : this.runParallel(list);
+  }
+
+  private abort(stepName: string, stepInfo?: Step): never {
+    this.abortThrown = { stepName };
+    throw new WorkflowAbort(stepName, stepInfo);
+  }
+
+  private async runSingle(lazy: LazyStep): Promise<unknown> {
+    if (this.stepCount < this.nonPlanStepCount) {
+      const step = this.steps[this.stepCount + this.planStepCount]!;
+      validateStep(lazy, step);
+      this.replayed.push(lazy.stepName);
+      return lazy.parseOut(step);
+    }
+    const result = await this.submitSingle(lazy, this.stepCount, 1);
+    this.abort(lazy.stepName, result);
+  }
+
+  private async submitSingle(lazy: LazyStep, stepId: number, concurrent: number): Promise<Step> {
+    const result = await lazy.execute(this.runtime, concurrent, stepId);
+    this.executed = { step: lazy, result };
+    return result;
+  }
+
+  private sorted(): Step[] {
+    if (!this.sortedCache) {
+      const id = (s: Step) => s.targetStep || s.stepId;
+      this.sortedCache = [...this.steps].sort((a, b) => id(a) - id(b));
+    }
+    return this.sortedCache;
+  }
+
+  private async runParallel(list: LazyStep[]): Promise<unknown> {
+    const initialStepCount = this.stepCount - (list.length - 1);
+    const state = this.parallelState(list.length, initialStepCount);
+    const sorted = this.sorted();
+    const planned = sorted[initialStepCount + this.planStepCount]?.concurrent;
+    if (state !== "first" && planned !== list.length) {
+      throw new WorkflowError(
+        `Incompatible number of parallel steps when call state was '${state}'. Expected ${list.length}, got ${planned} from the request.`,
+      );
+    }
+    switch (state) {
+      case "first": {
+        const plans = list.map((lazy, i) => lazy.planStep(list.length, initialStepCount + i));
+        list.forEach((lazy, i) => this.runtime.port.submitStep(plans[i]!, lazy.planDelay()));
+        this.abort(plans[0]!.stepName, plans[0]);
+        break;
+      }
+      case "partial": {
+        const planStep = this.steps.at(-1);
+        if (!planStep || planStep.targetStep === undefined) {
+          throw new WorkflowError(
+            `There must be a last step and it should have targetStep larger than 0.Received: ${JSON.stringify(planStep)}`,
+          );
+        }
+        const index = planStep.targetStep - initialStepCount;
+        const lazy = list[index]!;
+        validateStep(lazy, planStep);
+        let result: Step;
+        try {
+          result = await this.submitSingle(lazy, planStep.targetStep, list.length);
+        } catch (error) {
+          if (error instanceof WorkflowAbort) throw error;
+          const wrapped = new WorkflowError(
+            `Error submitting steps to QStash in partial parallel step execution: ${String(error)}`,
+          );
+          (wrapped as { errorStepName?: string }).errorStepName = lazy.stepName;
+          throw wrapped;
+        }
+        this.abort(lazy.stepName, result);
+        break;
+      }
+      case "discard": {
+        this.abortThrown = { stepName: "discarded parallel" };
+        throw new WorkflowAbort("discarded parallel");
+      }
+      case "last": {
+        const results = sorted.filter((s) => s.stepId >= initialStepCount).slice(0, list.length);
+        validateParallelSteps(list, results);
+        for (const lazy of list) this.replayed.push(lazy.stepName);
+        return results.map((step, i) => list[i]!.parseOut(step));
+      }
+    }
+    return Array.from({ length: list.length }).fill(undefined);
+  }
+
+  private parallelState(width: number, initialStepCount: number): "first" | "last" | "partial" | "discard" {
+    let remaining = 0;
+    let last: Step | undefined;
+    for (const step of this.steps) {
+      if ((step.targetStep || step.stepId) >= initialStepCount) {
+        remaining++;
+        last = step;
+      }
+    }
+    if (remaining === 0) return "first";
+    if (remaining >= 2 * width) return "last";
+    if (last?.targetStep) return "partial";
+    return "discard";
+  }
+
+  private static getResult(list: LazyStep[], result: unknown, index: number): unknown {
+    if (list.length === 1) return result;
+    if (Array.isArray(result) && list.length === result.length && index < list.length) return result[index];
+    throw new WorkflowError(
+      `Unexpected parallel call result while executing step ${index}: '${String(result)}'. Expected ${list.length} many items`,
+    );
+  }
+}
+
+/** The SDK's `validateStep`: name first, then type. */
+export function validateStep(lazy: { stepName: string; stepType: string }, step: Step): void {
+  if (lazy.stepName !== step.stepName) {
+    throw new WorkflowError(
+      `Incompatible step name. Expected '${lazy.stepName}', got '${step.stepName}' from the request`,
+    );
+  }
+  if (lazy.stepType !== step.stepType) {
+    throw new WorkflowError(
+      `Incompatible step type. Expected '${lazy.stepType}', got '${step.stepType}' from the request`,
+    );
+  }
+}
+
+function validateParallelSteps(lazySteps: LazyStep[], steps: Step[]): void {
+  try {
+    steps.forEach((step, i) => validateStep(lazySteps[i]!, step));
+  } catch (error) {
+    if (error instanceof WorkflowError) {
+      throw new WorkflowError(
+        `Incompatible steps detected in parallel execution: ${error.message}\n` +
+          `  > Step Names from the request: ${JSON.stringify(steps.map((s) => s.stepName))}\n` +
+          `    Step Types from the request: ${JSON.stringify(steps.map((s) => s.stepType))}\n` +
+          `  > Step Names expected: ${JSON.stringify(lazySteps.map((s) => s.stepName))}\n` +
+          `    Step Types expected: ${JSON.stringify(lazySteps.map((s) => s.stepType))}`,
+      );
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,291 @@
+import {
+  WorkflowContext,
+  WorkflowError,
+  WorkflowNonRetryableError,
+  type CallResponse,
+  type CallSettings,
+  type Duration,
+  type InvokeStepResponse,
+  type NotifyStepResponse,
+  type WaitStepResponse,
+} from "@upstash/workflow";
+import { DISABLED_STEP_NAME, ReplayAuthAbort, ReplayCancelAbort } from "../errors.js";
+import type { Executor } from "./executor.js";
+import type { QStashPort } from "./io.js";
+import type { LazyStep } from "./lazy-step.js";
+import { CallStep } from "./steps/call-step.js";
+import { InvokeStep } from "./steps/invoke-step.js";
+import { NotifyStep } from "./steps/notify-step.js";
+import { RunStep } from "./steps/run-step.js";
+import { SleepStep, SleepUntilStep } from "./steps/sleep-steps.js";
+import { WaitForEventStep, WaitForWebhookStep, type WebhookWaitResult } from "./steps/wait-steps.js";
+import { CreateWebhookStep, type Webhook } from "./steps/webhook-step.js";
+import { createApi, type MockWorkflowApi } from "./api.js";
+
+const noop = () => {};
+const RESOURCE_NAME = /^[a-zA-Z0-9\-_.]+$/;
+
+/**
+ * Marks a step promise as handled (an unawaited step's abort must never crash the test process)
+ * and records whether user code consumed it: `await`, `Promise.all` and `.then` all read
+ * `constructor`, which this own getter observes without adding microtask ticks.
+ */
+function track<T>(promise: Promise<T>, handle: { awaited: boolean }): Promise<T> {
+  promise.then(undefined, noop);
+  Object.defineProperty(promise, "constructor", {
+    get() {
+      handle.awaited = true;
+      return Promise;
+    },
+    configurable: true,
+  });
+  return promise;
+}
+
+function validateLabel(label: string | string[] | undefined): void {
+  if (label === undefined) return;
+  const labels = Array.isArray(label) ? label : [label];
+  if (labels.length === 0) throw new WorkflowNonRetryableError("Invalid label: label array must not be empty.");
+  for (const value of labels) {
+    if (!RESOURCE_NAME.test(value)) {
+      throw new WorkflowNonRetryableError(`Invalid label "${value}": must be alphanumeric, hyphen, underscore, or period.`);
+    }
+  }
+}
+
+function validateFlowControl(flowControl: { key?: string } | undefined): void {
+  if (flowControl?.key !== undefined && !RESOURCE_NAME.test(flowControl.key)) {
+    throw new WorkflowNonRetryableError(
+      `Invalid flow control key "${flowControl.key}": must be alphanumeric, hyphen, underscore, or period.`,
+    );
+  }
+}
+
+/** What a delivery gives the context it builds. */
+export interface MockContextInit<TPayload> {
+  workflowRunId: string;
+  workflowRunCreatedAt: number;
+  url: string;
+  requestPayload: TPayload;
+  headers: Headers;
+  env: Record<string, string | undefined>;
+  labels: string[];
+  retried: number;
+  qstashClient: WorkflowContext["qstashClient"];
+  port: QStashPort;
+}
+
+/**
+ * The harness's `WorkflowContext`: the complete 1.3.3 surface, on the in-memory engine. Its
+ * prototype chain includes the SDK's `WorkflowContext`, so `instanceof` checks hold, and it is
+ * passed to routes typed against `WorkflowContext` unchanged. With no executor it behaves like the
+ * SDK's `DisabledWorkflowContext` (the auth dry run).
+ */
+export class MockWorkflowContext<TPayload = unknown> {
+  readonly qstashClient: WorkflowContext["qstashClient"];
+  readonly workflowRunId: string;
+  readonly workflowRunCreatedAt: number;
+  readonly url: string;
+  readonly requestPayload: TPayload;
+  readonly headers: Headers;
+  readonly env: Record<string, string | undefined>;
+  readonly labels: string[];
+  readonly retried: number;
+  /** @internal */
+  readonly port: QStashPort;
+  /** @internal */
+  readonly executor: Executor | undefined;
+
+  constructor(init: MockContextInit<TPayload>, executor: Executor | undefined) {
+    this.qstashClient = init.qstashClient;
+    this.workflowRunId = init.workflowRunId;
+    this.workflowRunCreatedAt = init.workflowRunCreatedAt;
+    this.url = init.url;
+    this.requestPayload = init.requestPayload;
+    this.headers = init.headers;
+    this.env = init.env;
+    this.labels = init.labels;
+    this.retried = init.retried;
+    this.port = init.port;
+    this.executor = executor;
+  }
+
+  /** @deprecated like the SDK's: the first label. */
+  get label(): string | undefined {
+    return this.labels[0];
+  }
+
+  get api(): MockWorkflowApi {
+    return createApi(this as never);
+  }
+
+  run<T>(stepName: string, stepFunction: () => T | Promise<T>): Promise<T> {
+    const handle = { awaited: false };
+    return track(this.runAsync(stepName, stepFunction, handle), handle);
+  }
+
+  private async runAsync<T>(stepName: string, fn: () => T | Promise<T>, handle: { awaited: boolean }): Promise<T> {
+    return (await this.addStep(new RunStep(stepName, fn), handle)) as T;
+  }
+
+  sleep(stepName: string, duration: number | Duration): Promise<void> {
+    const handle = { awaited: false };
+    return track(this.sleepAsync(stepName, duration, handle), handle);
+  }
+
+  private async sleepAsync(stepName: string, duration: number | Duration, handle: { awaited: boolean }): Promise<void> {
+    await this.addStep(new SleepStep(stepName, duration), handle);
+  }
+
+  sleepUntil(stepName: string, datetime: Date | string | number): Promise<void> {
+    const handle = { awaited: false };
+    return track(this.sleepUntilAsync(stepName, datetime, handle), handle);
+  }
+
+  private async sleepUntilAsync(stepName: string, datetime: Date | string | number, handle: { awaited: boolean }) {
+    let time: number;
+    if (typeof datetime === "number") {
+      time = datetime;
+    } else {
+      const date = typeof datetime === "string" ? new Date(datetime) : datetime;
+      time = Math.round(date.getTime() / 1000);
+    }
+    await this.addStep(new SleepUntilStep(stepName, time), handle);
+  }
+
+  call<TResult = unknown>(stepName: string, settings: CallSettings | WorkflowCallSettings): Promise<CallResponse<TResult>> {
+    const handle = { awaited: false };
+    return track(this.callAsync<TResult>(stepName, settings, handle), handle);
+  }
+
+  private async callAsync<TResult>(
+    stepName: string,
+    settings: CallSettings | WorkflowCallSettings,
+    handle: { awaited: boolean },
+  ): Promise<CallResponse<TResult>> {
+    validateFlowControl(settings.flowControl as { key?: string } | undefined);
+    let step: CallStep<TResult>;
+    if ("workflow" in settings) {
+      validateLabel(settings.label);
+      const workflowId = settings.workflow.workflowId;
+      if (!workflowId) throw new WorkflowError("You can only call workflow which has a workflowId");
+      const body = settings.body;
+      step = new CallStep<TResult>(stepName, {
+        url: this.url.replace(/[^/]+$/, workflowId),
+        method: "POST",
+        body: typeof body === "string" ? body : body === undefined ? undefined : JSON.stringify(body),
+        headers: settings.headers || {},
+        retries: settings.retries || 0,
+        retryDelay: settings.retryDelay,
+        timeout: settings.timeout,
+      });
+    } else {
+      step = new CallStep<TResult>(stepName, {
+        url: settings.url,
+        method: settings.method ?? "GET",
+        body: settings.body as string | undefined,
+        headers: settings.headers ?? {},
+        retries: settings.retries ?? 0,
+        retryDelay: settings.retryDelay,
+        timeout: settings.timeout,
+      });
+    }
+    return (await this.addStep(step, handle)) as CallResponse<TResult>;
+  }
+
+  waitForEvent<TEventData = unknown>(
+    stepName: string,
+    eventId: string,
+    options: { timeout?: number | Duration } = {},
+  ): Promise<WaitStepResponse<TEventData>> {
+    const handle = { awaited: false };
+    const { timeout = "7d" } = options;
+    const timeoutStr = typeof timeout === "string" ? timeout : `${timeout}s`;
+    return track(this.addStepAsync(() => new WaitForEventStep<TEventData>(stepName, eventId, timeoutStr), handle), handle);
+  }
+
+  notify(stepName: string, eventId: string, eventData: unknown, workflowRunId?: string): Promise<NotifyStepResponse> {
+    const handle = { awaited: false };
+    return track(
+      this.addStepAsync(() => new NotifyStep(stepName, eventId, eventData, () => this.port, workflowRunId), handle),
+      handle,
+    );
+  }
+
+  invoke<TInitialPayload, TResult>(
+    stepName: string,
+    settings: InvokeSettings<TInitialPayload, TResult>,
+  ): Promise<InvokeStepResponse<TResult>> {
+    const handle = { awaited: false };
+    return track(this.invokeAsync(stepName, settings, handle), handle);
+  }
+
+  private async invokeAsync<TInitialPayload, TResult>(
+    stepName: string,
+    settings: InvokeSettings<TInitialPayload, TResult>,
+    handle: { awaited: boolean },
+  ): Promise<InvokeStepResponse<TResult>> {
+    validateLabel(settings.label);
+    validateFlowControl(settings.flowControl as { key?: string } | undefined);
+    const step = new InvokeStep<TResult>(stepName, {
+      workflowId: settings.workflow.workflowId,
+      body: settings.body,
+      headers: settings.headers,
+      workflowRunId: settings.workflowRunId,
+      retries: settings.retries,
+    });
+    return (await this.addStep(step, handle)) as InvokeStepResponse<TResult>;
+  }
+
+  createWebhook(stepName: string): Promise<Webhook> {
+    const handle = { awaited: false };
+    return track(this.addStepAsync(() => new CreateWebhookStep(stepName), handle), handle);
+  }
+
+  waitForWebhook(stepName: string, webhook: Webhook, timeout: Duration): Promise<WebhookWaitResult> {
+    const handle = { awaited: false };
+    return track(this.addStepAsync(() => new WaitForWebhookStep(stepName, webhook.eventId, timeout), handle), handle);
+  }
+
+  async cancel(): Promise<void> {
+    if (!this.executor) throw new ReplayAuthAbort(DISABLED_STEP_NAME);
+    this.executor.abortThrown = { stepName: "cancel" };
+    throw new ReplayCancelAbort();
+  }
+
+  private async addStepAsync<T>(make: () => LazyStep<T>, handle: { awaited: boolean }): Promise<T> {
+    return await this.addStep(make(), handle);
+  }
+
+  private async addStep<T>(lazy: LazyStep<T>, handle: { awaited: boolean }): Promise<T> {
+    if (!this.executor) throw new ReplayAuthAbort(DISABLED_STEP_NAME);
+    return await this.executor.addStep(lazy, handle);
+  }
+}
+
+Object.setPrototypeOf(MockWorkflowContext.prototype, WorkflowContext.prototype);
+
+/** `context.call({ workflow })` settings. */
+export interface WorkflowCallSettings {
+  workflow: { workflowId?: string };
+  body?: unknown;
+  headers?: Record<string, string>;
+  retries?: number;
+  retryDelay?: string;
+  flowControl?: unknown;
+  timeout?: number | Duration;
+  workflowRunId?: string;
+  label?: string | string[];
+}
+
+/** `context.invoke` settings. */
+export interface InvokeSettings<TInitialPayload, _TResult> {
+  workflow: { workflowId?: string };
+  body: TInitialPayload;
+  headers?: Record<string, string>;
+  workflowRunId?: string;
+  retries?: number;
+  retryDelay?: string;
+  flowControl?: unknown;
+  label?: string | string[];
+}

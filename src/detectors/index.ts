@@ -1,0 +1,75 @@
+import type { ReplayObserver } from "../engine/observer.js";
+import type { ChecksOption, Finding, FindingKind, ReplayResult, Severity } from "../types.js";
+import type { Detector, PerturbationPass } from "./detector.js";
+import { FACTORIES } from "./registry.js";
+
+/** Default severity of every finding kind (design.md). */
+export const DEFAULT_SEVERITY: Record<FindingKind, Severity> = {
+  nondeterminism: "error",
+  "nondeterministic-source": "warning",
+  "side-effect-outside-step": "error",
+  "duplicate-step-name": "error",
+  "non-serializable-result": "error",
+  "nested-step": "error",
+  "swallowed-abort": "error",
+  "unawaited-step": "error",
+  "payload-mutation": "error",
+  "limit-exceeded": "error",
+  "non-idempotent-step": "warning",
+  "history-incompatible": "error",
+};
+
+
+export interface DetectorSet {
+  observer: ReplayObserver | undefined;
+  /** Runs every detector's end-of-run analysis and returns the findings. */
+  finish(result: Omit<ReplayResult, "findings">, passes: () => Promise<PerturbationPass[]>): Promise<Finding[]>;
+  /** Whether any enabled detector wants the perturbation passes. */
+  readonly wantsPerturbation: boolean;
+}
+
+/** Builds the enabled detectors for one replay, with the `checks` overrides applied. */
+export function createDetectors(checks: ChecksOption = {}): DetectorSet {
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  const detectors: Detector[] = [];
+  for (const factory of FACTORIES) {
+    let kind: FindingKind | undefined;
+    const detector = factory({
+      get severity() {
+        return (checks[kind!] as Severity | undefined) ?? DEFAULT_SEVERITY[kind!];
+      },
+      report(finding, key) {
+        const k = detector.kind;
+        const dedupe = `${k}:${key}`;
+        if (seen.has(dedupe)) return;
+        seen.add(dedupe);
+        const configured = checks[k];
+        const severity = configured && configured !== "off" ? configured : (finding.severity ?? DEFAULT_SEVERITY[k]);
+        findings.push({ kind: k, ...finding, severity } as Finding);
+      },
+    });
+    kind = detector.kind;
+    if (checks[kind] === "off") continue;
+    detectors.push(detector);
+  }
+  const hooks = ["deliveryStart", "deliveryEnd", "stepIssued", "groupFormed", "stepExecuted", "requestSeen", "effectSeen", "readSeen"] as const;
+  const observer: Record<string, (event: never) => void> = {};
+  for (const hook of hooks) {
+    const listeners = detectors.filter((d) => typeof d[hook] === "function");
+    if (listeners.length === 0) continue;
+    observer[hook] = (event: never) => {
+      for (const d of listeners) (d[hook] as (e: never) => void).call(d, event);
+    };
+  }
+  return {
+    observer: Object.keys(observer).length > 0 ? (observer as ReplayObserver) : undefined,
+    wantsPerturbation: detectors.some((d) => d.kind === "nondeterminism"),
+    async finish(result, passes) {
+      let cached: Promise<PerturbationPass[]> | undefined;
+      const once = () => (cached ??= passes());
+      for (const d of detectors) await d.finish?.(result, once);
+      return findings;
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import type { StepType } from "@upstash/workflow";
+import type { NondeterministicSource } from "../sandbox/globals.js";
+import type { ScopeFrame } from "../sandbox/scope.js";
+import type { SourceLocation } from "../types.js";
+
+/** Inputs of a step that production code must keep stable between deliveries. */
+export type StepInputs = Record<string, unknown>;
+
+/** A step method was called by user code (memoized or new). */
+export interface StepIssuedEvent {
+  invocation: number;
+  /** The auth dry run (DisabledWorkflowContext) or a perturbation pass. */
+  mode: "run" | "dry-run" | "perturbation";
+  /** 1-based position in the step plan (the SDK's stepCount). */
+  position: number;
+  name: string;
+  type: StepType;
+  inputs: StepInputs;
+  /** The step whose function was running when this step was issued (a nested step). */
+  parentStep?: { name: string; id: number };
+  /** Whether the step will be served from history in this delivery. */
+  memoized: boolean;
+  /** Lazily taken location of the user's call; valid only while the hook runs. */
+  location(): SourceLocation | undefined;
+  /** Tracks whether user code awaited (or chained) the returned promise. */
+  handle: { awaited: boolean };
+}
+
+/** A group of steps issued in the same two-microtask window was formed. */
+export interface GroupFormedEvent {
+  invocation: number;
+  mode: "run" | "perturbation";
+  firstPosition: number;
+  names: string[];
+  types: StepType[];
+  width: number;
+}
+
+/** A new step was executed in this delivery; `out` is what gets recorded. */
+export interface StepExecutedEvent {
+  invocation: number;
+  name: string;
+  stepId: number;
+  type: StepType;
+  result: unknown;
+  out: string | undefined;
+  /** Thrown by the step function or by serialization, if any. */
+  error?: unknown;
+  location?: SourceLocation;
+}
+
+export interface DeliveryStartEvent {
+  invocation: number;
+  kind: "step" | "callback" | "failure-callback";
+  retried: number;
+  bodySteps: number;
+  rawPayload: string | undefined;
+}
+
+export interface DeliveryEndEvent {
+  invocation: number;
+  /** The payload object the route saw (the same object in the dry run and the real run). */
+  payload: unknown;
+  rawPayload: string | undefined;
+  status: number;
+  outcome: string;
+  /** A WorkflowAbort (or cancel) was thrown to user code in this delivery. */
+  abortThrown?: { stepName: string };
+  /** The route function returned normally (after an abort: the abort was swallowed). */
+  routeReturned: boolean;
+  /** Step handles issued in this delivery, in order. */
+  issued: Array<{ name: string; position: number; handle: { awaited: boolean } }>;
+}
+
+export interface RequestSeenEvent {
+  frame: ScopeFrame;
+  method: string;
+  url: string;
+  body?: string;
+  location(): SourceLocation | undefined;
+}
+
+export interface EffectSeenEvent {
+  frame: ScopeFrame;
+  target: string;
+  location(): SourceLocation | undefined;
+}
+
+export interface ReadSeenEvent {
+  frame: ScopeFrame;
+  source: NondeterministicSource;
+  location(): SourceLocation | undefined;
+}
+
+/** What the engine tells the detectors. Every hook is optional and called synchronously. */
+export interface ReplayObserver {
+  deliveryStart?(event: DeliveryStartEvent): void;
+  deliveryEnd?(event: DeliveryEndEvent): void;
+  stepIssued?(event: StepIssuedEvent): void;
+  groupFormed?(event: GroupFormedEvent): void;
+  stepExecuted?(event: StepExecutedEvent): void;
+  requestSeen?(event: RequestSeenEvent): void;
+  effectSeen?(event: EffectSeenEvent): void;
+  readSeen?(event: ReadSeenEvent): void;
+}

@@ -1,0 +1,377 @@
+import type { RouteFunction, Step, WorkflowContext } from "@upstash/workflow";
+import type { RequestHandler } from "msw";
+import { Executor } from "./context/executor.js";
+import { MockWorkflowContext } from "./context/mock-context.js";
+import { createDetectors } from "./detectors/index.js";
+import type { PerturbationPass } from "./detectors/detector.js";
+import { MockEndpoint } from "./engine/mock-endpoint.js";
+import type { GroupFormedEvent, ReplayObserver, StepIssuedEvent } from "./engine/observer.js";
+import { Simulator, type Endpoint, type RunState } from "./engine/simulator.js";
+import { ReplayUsageError } from "./errors.js";
+import { patchGlobals, type GlobalsController } from "./sandbox/globals.js";
+import { userLocation } from "./sandbox/location.js";
+import { withReplayLock } from "./sandbox/lock.js";
+import { interceptNetwork } from "./sandbox/network.js";
+import { currentFrame, runInFrame } from "./sandbox/scope.js";
+import type { RecordedHistory, ReplayOptions, ReplayResult } from "./types.js";
+import { nanoid, Prng } from "./util/prng.js";
+
+export const DEFAULT_URL = "https://workflow-replay.test/api/workflow";
+export const DEFAULT_START_TIME = Date.UTC(2025, 0, 1);
+
+const KNOWN_OPTIONS = new Set<string>([
+  "payload",
+  "headers",
+  "workflowRunId",
+  "url",
+  "env",
+  "events",
+  "webhooks",
+  "handlers",
+  "retries",
+  "failureFunction",
+  "workflows",
+  "seed",
+  "checks",
+  "label",
+  "startTime",
+  "until",
+  "initialPayloadParser",
+  "schema",
+  "maxInvocations",
+  "deliveryTimeout",
+  "perturb",
+  "faults",
+]);
+
+/** Serializes the payload like a trigger body: strings as-is, everything else as JSON. */
+export function serializePayload(payload: unknown): string | undefined {
+  if (payload === undefined) return undefined;
+  if (typeof payload === "string") return payload;
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(payload);
+  } catch (error) {
+    throw new ReplayUsageError(
+      `Failed to serialize the payload: ${(error as Error).message}. QStash sends the payload as JSON; pass a JSON-serializable value or a string.`,
+    );
+  }
+  if (text === undefined) {
+    throw new ReplayUsageError(
+      `Failed to serialize the payload: a ${typeof payload} has no JSON form. Pass a JSON-serializable value or a string.`,
+    );
+  }
+  return text;
+}
+
+/** The SDK's default payload parser (with `schema` / `initialPayloadParser` like `serve()`). */
+export function payloadParser(options: Pick<ReplayOptions, "schema" | "initialPayloadParser">): (raw: string) => unknown {
+  if (options.initialPayloadParser) {
+    const parser = options.initialPayloadParser;
+    return (raw) => parser(raw);
+  }
+  const schema = options.schema;
+  return (raw) => {
+    if (!raw) return undefined;
+    try {
+      const parsed = JSON.parse(raw) as unknown;
+      return schema ? schema.parse(parsed) : parsed;
+    } catch (error) {
+      if (error instanceof SyntaxError) return raw;
+      throw error;
+    }
+  };
+}
+
+function validate(route: unknown, options: ReplayOptions<unknown>): void {
+  if (typeof route !== "function") {
+    throw new ReplayUsageError(
+      `Failed to replay: the route must be the function you pass to serve(), got ${route === null ? "null" : typeof route}.`,
+    );
+  }
+  if (typeof options !== "object" || options === null) {
+    throw new ReplayUsageError(`Failed to replay: options must be an object, got ${options === null ? "null" : typeof options}.`);
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) {
+      const known = [...KNOWN_OPTIONS].join(", ");
+      throw new ReplayUsageError(`Failed to replay: unknown option "${key}". Known options: ${known}.`);
+    }
+  }
+  if (options.retries !== undefined && (!Number.isInteger(options.retries) || options.retries < 0)) {
+    throw new ReplayUsageError(`Failed to replay: "retries" must be a whole number >= 0, got ${String(options.retries)}.`);
+  }
+  if (options.seed !== undefined && !Number.isFinite(options.seed)) {
+    throw new ReplayUsageError(`Failed to replay: "seed" must be a finite number, got ${String(options.seed)}.`);
+  }
+  if (options.url !== undefined && !/^https?:\/\//.test(options.url)) {
+    throw new ReplayUsageError(`Failed to replay: "url" must start with http:// or https://, got "${options.url}".`);
+  }
+  if (options.handlers !== undefined && !Array.isArray(options.handlers)) {
+    throw new ReplayUsageError(`Failed to replay: "handlers" must be an array of msw request handlers.`);
+  }
+  if (options.workflows !== undefined) {
+    for (const [id, fn] of Object.entries(options.workflows)) {
+      if (typeof fn !== "function") {
+        throw new ReplayUsageError(`Failed to replay: workflows["${id}"] must be a route function, got ${typeof fn}.`);
+      }
+    }
+  }
+  if (options.initialPayloadParser && options.schema) {
+    throw new ReplayUsageError(`Failed to replay: pass either "schema" or "initialPayloadParser", not both (serve() takes only one).`);
+  }
+}
+
+/** Perturbation variants: extreme random values and far clock shifts flip any branch on them. */
+const VARIANTS = [
+  { label: "Math.random() → 0, clock +1d 12h 13m", random: 1e-9, offset: 130_380_000 + 7_517 },
+  { label: "Math.random() → 0.999…, clock +3d 5h 47m", random: 1 - 1e-9, offset: 279_420_000 + 3_331 },
+];
+
+/** Everything one replay shares between the simulator, the endpoints and the sandbox. */
+interface ReplaySession {
+  sim: Simulator;
+  ctrl: GlobalsController & { fixedRandom?: number; offset: number };
+  owner: object;
+}
+
+function buildResult<T>(run: RunState, seed: number, children: ReplayResult["children"]): Omit<ReplayResult<T>, "findings"> {
+  const output = run.output === undefined ? undefined : (JSON.parse(run.output) as T);
+  const status = run.status === "running" ? "waiting" : run.status;
+  const history: RecordedHistory = {
+    format: "workflow-replay/history@1",
+    workflowRunId: run.workflowRunId,
+    workflowUrl: run.url,
+    createdAt: run.createdAt,
+    payload: run.payload ?? null,
+    headers: { ...run.headers },
+    steps: run.log.map((s) => ({ ...s })),
+  };
+  return {
+    status,
+    output,
+    ...(run.error ? { error: run.error } : {}),
+    steps: run.log,
+    invocations: run.invocations,
+    deliveries: run.deliveries,
+    seed,
+    workflowRunId: run.workflowRunId,
+    endedAt: run.endedAt ?? 0,
+    history,
+    ...(run.failureFunctionResult !== undefined ? { failureFunctionResult: run.failureFunctionResult } : {}),
+    children,
+  };
+}
+
+/**
+ * Replays a workflow the way QStash and the SDK would run it, in memory and on a virtual clock:
+ * one delivery per step, the route re-run from the top each time, results served from history.
+ * Never throws for a failed run or a finding: it returns them. Throws only for misuse.
+ *
+ * @example
+ * ```ts
+ * import { replay } from "workflow-replay";
+ *
+ * const result = await replay(async (context) => {
+ *   const a = await context.run("one", () => 1);
+ *   return await context.run("two", () => a + 1);
+ * }, { payload: { id: 7 } });
+ * result.status;      // "completed"
+ * result.output;      // 2
+ * result.invocations; // 3
+ * ```
+ */
+export async function replay<TPayload = unknown, TResult = unknown>(
+  route: RouteFunction<TPayload, TResult>,
+  options: ReplayOptions<TPayload> = {},
+): Promise<ReplayResult<TResult>> {
+  validate(route, options as ReplayOptions<unknown>);
+  const payload = serializePayload(options.payload);
+  return withReplayLock(() => runReplay(route as RouteFunction<unknown, unknown>, options as ReplayOptions<unknown>, payload)) as Promise<
+    ReplayResult<TResult>
+  >;
+}
+
+async function runReplay(route: RouteFunction<unknown, unknown>, options: ReplayOptions<unknown>, payload: string | undefined): Promise<ReplayResult> {
+  const seed = options.seed ?? 1;
+  const prng = new Prng(seed);
+  const harnessPrng = new Prng(seed ^ 0x5bd1e995);
+  const startTime = options.startTime instanceof Date ? options.startTime.getTime() : (options.startTime ?? DEFAULT_START_TIME);
+  const detectors = createDetectors(options.checks);
+  const observer = detectors.observer;
+  const owner = {};
+  const parsePayload = payloadParser(options);
+  const env = options.env ?? {};
+  const deliveryTimeout = options.deliveryTimeout ?? 5_000;
+  const handlers: readonly RequestHandler[] = options.handlers ?? [];
+
+  const endpoints = new Map<string, Endpoint>();
+  const endpointFor = (workflowId: string): Endpoint | undefined => {
+    const fn = options.workflows?.[workflowId];
+    if (!fn) return undefined;
+    let endpoint = endpoints.get(workflowId);
+    if (!endpoint) {
+      endpoint = new MockEndpoint({ route: fn, parsePayload: payloadParser({}), env, prng: harnessPrng, observer: undefined, deliveryTimeout, owner: {} });
+      endpoints.set(workflowId, endpoint);
+    }
+    return endpoint;
+  };
+
+  const sim = new Simulator({
+    startTime,
+    prng: harnessPrng,
+    events: (options.events ?? {}) as Record<string, unknown>,
+    webhooks: options.webhooks ?? {},
+    handlers,
+    maxInvocations: options.maxInvocations ?? 5_000,
+    until: options.until,
+    faults: options.faults ? structuredClone(options.faults) : undefined,
+    endpointFor,
+  });
+
+  const session: ReplaySession = {
+    sim,
+    owner,
+    ctrl: {
+      now: () => sim.now + session.ctrl.offset,
+      origin: startTime,
+      offset: 0,
+      prng,
+      onRead(source) {
+        const frame = currentFrame();
+        if (!frame || frame.owner !== owner || frame.step || frame.harness) return;
+        observer?.readSeen?.({ frame, source, location: userLocation });
+      },
+    },
+  };
+
+  const rootEndpoint = new MockEndpoint({
+    route,
+    parsePayload,
+    env,
+    prng: harnessPrng,
+    observer,
+    deliveryTimeout,
+    failureFunction: options.failureFunction as never,
+    owner,
+  });
+
+  const restoreGlobals = patchGlobals(session.ctrl);
+  let stopNetwork: (() => void) | undefined;
+  try {
+    stopNetwork = interceptNetwork({
+      handlers,
+      onRequest(request) {
+        const frame = currentFrame();
+        if (!frame || frame.owner !== owner || frame.harness) return;
+        observer?.requestSeen?.({ frame, method: request.method, url: request.url, location: userLocation });
+      },
+    });
+    const label = options.label;
+    const labels = label === undefined ? [] : Array.isArray(label) ? label : label.split(",");
+    const runId = options.workflowRunId
+      ? options.workflowRunId.startsWith("wfr_") ? options.workflowRunId : `wfr_${options.workflowRunId}`
+      : `wfr_${nanoid(new Prng(seed ^ 0x1234567), 21)}`;
+    const run = sim.startRun({
+      workflowRunId: runId,
+      url: options.url ?? DEFAULT_URL,
+      payload,
+      headers: { ...(options.headers ?? {}) },
+      labels,
+      retries: options.retries ?? 3,
+      endpoint: rootEndpoint,
+    });
+    await sim.runToEnd();
+    if (sim.halted && run.status === "running") {
+      run.status = "failed";
+      run.error = sim.halted;
+    }
+    const children: ReplayResult["children"] = {};
+    for (const [id, child] of sim.runs) {
+      if (id !== run.workflowRunId) children[id] = { ...buildResult(child, seed, {}), findings: [] } as Omit<ReplayResult, "children">;
+    }
+    const partial = buildResult(run, seed, children);
+    const passes = () => perturbationPasses(session, route, run, parsePayload, env);
+    const findings = await detectors.finish(partial, detectors.wantsPerturbation && options.perturb !== false ? passes : async () => []);
+    return { ...partial, findings };
+  } finally {
+    stopNetwork?.();
+    restoreGlobals();
+  }
+}
+
+/** Re-runs the final history once per variant, every step memoized, recording what the code issues. */
+async function perturbationPasses(
+  session: ReplaySession,
+  route: RouteFunction<unknown, unknown>,
+  run: RunState,
+  parsePayload: (raw: string) => unknown,
+  env: Record<string, string | undefined>,
+): Promise<PerturbationPass[]> {
+  const passes: PerturbationPass[] = [];
+  if (run.log.length < 2) return passes;
+  const steps: Step[] = run.log;
+  for (const variant of VARIANTS) {
+    const issued: StepIssuedEvent[] = [];
+    const groups: GroupFormedEvent[] = [];
+    const collector: ReplayObserver = {
+      stepIssued: (e) => issued.push({ ...e, location: () => undefined }),
+      groupFormed: (e) => groups.push(e),
+    };
+    const frame = { owner: {}, invocation: 0, dryRun: false };
+    const port = session.sim.closedPort();
+    const originalNext = session.ctrl.prng.next;
+    const variantPrng = new Prng(0x9e37 + passes.length);
+    session.ctrl.offset = variant.offset;
+    session.ctrl.prng.next = () => variant.random;
+    const uuid = session.ctrl.prng.uuid;
+    session.ctrl.prng.uuid = () => variantPrng.uuid();
+    try {
+      const executor: Executor = new Executor(
+        steps,
+        {
+          port,
+          workflowRunId: run.workflowRunId,
+          url: run.url,
+          randomId: (n) => nanoid(variantPrng, n),
+          runStepFunction: (name, id, fn) => runInFrame({ ...frame, step: { name, id } }, () => executor.wrapStep(name, fn)),
+        },
+        0,
+        "perturbation",
+        collector,
+      );
+      let payload: unknown;
+      try {
+        payload = parsePayload((steps[0]!.out as string) ?? "");
+      } catch {
+        payload = undefined;
+      }
+      const context = new MockWorkflowContext(
+        {
+          workflowRunId: run.workflowRunId,
+          workflowRunCreatedAt: run.createdAt,
+          url: run.url,
+          requestPayload: payload,
+          headers: new Headers(run.headers),
+          env,
+          labels: run.labels,
+          retried: 0,
+          qstashClient: undefined as never,
+          port,
+        },
+        executor,
+      );
+      const settle = runInFrame(frame, () => route(context as unknown as WorkflowContext<unknown>)).then(
+        () => undefined,
+        () => undefined,
+      );
+      await Promise.race([settle, new Promise<void>((resolve) => setImmediate(resolve))]);
+    } finally {
+      session.ctrl.offset = 0;
+      session.ctrl.prng.next = originalNext;
+      session.ctrl.prng.uuid = uuid;
+    }
+    passes.push({ label: variant.label, issued, groups });
+  }
+  return passes;
+}

@@ -1,0 +1,126 @@
+import type { Prng } from "../util/prng.js";
+
+/** A global read whose value is not recorded by the workflow's history. */
+export type NondeterministicSource =
+  | "Math.random"
+  | "Date.now"
+  | "new Date()"
+  | "crypto.randomUUID"
+  | "crypto.getRandomValues"
+  | "performance.now";
+
+/** The originals, captured once at module load (never patched at import time). */
+export const originals = {
+  random: Math.random,
+  Date: globalThis.Date,
+  dateNow: Date.now,
+  crypto: globalThis.crypto,
+  randomUUID: globalThis.crypto.randomUUID,
+  getRandomValues: globalThis.crypto.getRandomValues,
+  performance: globalThis.performance,
+  performanceNow: globalThis.performance.now,
+  fetch: globalThis.fetch,
+  setTimeout: globalThis.setTimeout,
+  clearTimeout: globalThis.clearTimeout,
+};
+
+export interface GlobalsController {
+  /** Virtual now, ms since the epoch. */
+  now(): number;
+  /** Virtual time origin for performance.now(). */
+  origin: number;
+  prng: Prng;
+  onRead(source: NondeterministicSource): void;
+}
+
+let patched = false;
+
+/** Own-property patch of `target[key]`, undone by the returned function. */
+function patchOwn(target: object, key: string, value: unknown): () => void {
+  const had = Object.prototype.hasOwnProperty.call(target, key);
+  const previous = had ? Object.getOwnPropertyDescriptor(target, key) : undefined;
+  Object.defineProperty(target, key, { value, configurable: true, writable: true, enumerable: false });
+  return () => {
+    if (previous) Object.defineProperty(target, key, previous);
+    else delete (target as Record<string, unknown>)[key];
+  };
+}
+
+/**
+ * Replaces Math.random, Date, crypto.randomUUID/getRandomValues and performance.now with seeded,
+ * virtual-clock versions that report every read. Returns the function that restores the originals.
+ */
+export function patchGlobals(ctrl: GlobalsController): () => void {
+  if (patched) throw new Error("[workflow-replay] Internal error: globals are already patched. Please report this.");
+  patched = true;
+  const OriginalDate = originals.Date;
+  const restorers: Array<() => void> = [];
+
+  restorers.push(
+    patchOwn(Math, "random", function random() {
+      ctrl.onRead("Math.random");
+      return ctrl.prng.next();
+    }),
+  );
+
+  const now = () => {
+    ctrl.onRead("Date.now");
+    return ctrl.now();
+  };
+  const VirtualDate: DateConstructor = new Proxy(OriginalDate, {
+    construct(target, args, newTarget): object {
+      if (args.length === 0) {
+        ctrl.onRead("new Date()");
+        return Reflect.construct(target, [ctrl.now()], newTarget === VirtualDate ? target : newTarget);
+      }
+      return Reflect.construct(target, args, newTarget === VirtualDate ? target : newTarget);
+    },
+    apply() {
+      ctrl.onRead("new Date()");
+      return new OriginalDate(ctrl.now()).toString();
+    },
+    get(target, key, receiver) {
+      if (key === "now") return now;
+      return Reflect.get(target, key, receiver);
+    },
+  });
+  const previousDate = globalThis.Date;
+  globalThis.Date = VirtualDate as DateConstructor;
+  restorers.push(() => {
+    globalThis.Date = previousDate;
+  });
+
+  const cryptoObj = originals.crypto;
+  restorers.push(
+    patchOwn(cryptoObj, "randomUUID", function randomUUID() {
+      ctrl.onRead("crypto.randomUUID");
+      return ctrl.prng.uuid();
+    }),
+  );
+  restorers.push(
+    patchOwn(cryptoObj, "getRandomValues", function getRandomValues<T extends ArrayBufferView | null>(array: T): T {
+      ctrl.onRead("crypto.getRandomValues");
+      if (array && ArrayBuffer.isView(array)) {
+        ctrl.prng.fill(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+      }
+      return array;
+    }),
+  );
+  restorers.push(
+    patchOwn(originals.performance, "now", function performanceNow() {
+      ctrl.onRead("performance.now");
+      return ctrl.now() - ctrl.origin;
+    }),
+  );
+
+  return () => {
+    for (const restore of restorers.reverse()) {
+      try {
+        restore();
+      } catch {
+        // keep restoring the rest
+      }
+    }
+    patched = false;
+  };
+}
