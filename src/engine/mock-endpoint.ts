@@ -230,10 +230,10 @@ export class MockEndpoint implements Endpoint {
 
   private mapRouteError(error: unknown, port: QStashPort): EndpointResponse {
     if (error instanceof WorkflowNonRetryableError) {
-      return { ...errorResponse(489, error), finishCondition: "non-retryable-error" };
+      return { status: 489, error: formatError(error), finishCondition: "non-retryable-error" };
     }
     if (error instanceof WorkflowRetryAfterError) {
-      return { ...errorResponse(429, error), finishCondition: "retry-after-error", retryAfter: error.retryAfter };
+      return { status: 429, error: formatError(error), finishCondition: "retry-after-error", retryAfter: error.retryAfter };
     }
     if (error instanceof WorkflowCancelAbort) {
       port.deleteRun(undefined, true);
