@@ -185,14 +185,36 @@ export async function replay<TPayload = unknown, TResult = unknown>(
   route: RouteFunction<TPayload, TResult>,
   options: ReplayOptions<TPayload> = {},
 ): Promise<ReplayResult<TResult>> {
-  validate(route, options as ReplayOptions<unknown>);
-  const payload = serializePayload(options.payload);
-  return withReplayLock(() => runReplay(route as RouteFunction<unknown, unknown>, options as ReplayOptions<unknown>, payload)) as Promise<
-    ReplayResult<TResult>
-  >;
+  return replayInternal(route as RouteFunction<unknown, unknown>, options as ReplayOptions<unknown>) as Promise<ReplayResult<TResult>>;
 }
 
-async function runReplay(route: RouteFunction<unknown, unknown>, options: ReplayOptions<unknown>, payload: string | undefined): Promise<ReplayResult> {
+/** A recorded run to resume from: QStash redelivers its last message to today's code. */
+export interface ResumeFrom {
+  steps: Step[];
+  workflowRunId: string;
+  url: string;
+  createdAt: number;
+  headers: Record<string, string>;
+  payload: string | undefined;
+}
+
+/** @internal replay(), optionally resuming a recorded history (used by replayHistory). */
+export async function replayInternal(
+  route: RouteFunction<unknown, unknown>,
+  options: ReplayOptions<unknown>,
+  resume?: ResumeFrom,
+): Promise<ReplayResult> {
+  validate(route, options);
+  const payload = resume ? resume.payload : serializePayload(options.payload);
+  return withReplayLock(() => runReplay(route, options, payload, resume));
+}
+
+async function runReplay(
+  route: RouteFunction<unknown, unknown>,
+  options: ReplayOptions<unknown>,
+  payload: string | undefined,
+  resume: ResumeFrom | undefined,
+): Promise<ReplayResult> {
   const seed = options.seed ?? 1;
   const prng = new Prng(seed);
   const harnessPrng = new Prng(seed ^ 0x5bd1e995);
@@ -272,15 +294,18 @@ async function runReplay(route: RouteFunction<unknown, unknown>, options: Replay
     const runId = options.workflowRunId
       ? options.workflowRunId.startsWith("wfr_") ? options.workflowRunId : `wfr_${options.workflowRunId}`
       : `wfr_${nanoid(new Prng(seed ^ 0x1234567), 21)}`;
-    const run = sim.startRun({
-      workflowRunId: runId,
-      url: options.url ?? DEFAULT_URL,
-      payload,
-      headers: { ...(options.headers ?? {}) },
-      labels,
-      retries: options.retries ?? 3,
-      endpoint: rootEndpoint,
-    });
+    const run = sim.startRun(
+      {
+        workflowRunId: resume?.workflowRunId ?? runId,
+        url: resume?.url ?? options.url ?? DEFAULT_URL,
+        payload,
+        headers: { ...(resume?.headers ?? options.headers ?? {}) },
+        labels,
+        retries: options.retries ?? 3,
+        endpoint: rootEndpoint,
+      },
+      resume ? { steps: resume.steps, createdAt: resume.createdAt } : undefined,
+    );
     await sim.runToEnd();
     if (sim.halted && run.status === "running") {
       run.status = "failed";

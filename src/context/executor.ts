@@ -1,6 +1,7 @@
 import { WorkflowAbort, WorkflowError, type Step } from "@upstash/workflow";
 import type { ReplayObserver, StepIssuedEvent } from "../engine/observer.js";
 import { userLocation } from "../sandbox/location.js";
+import type { SourceLocation } from "../types.js";
 import { currentFrame } from "../sandbox/scope.js";
 import type { LazyStep, StepRuntime } from "./lazy-step.js";
 
@@ -34,6 +35,8 @@ export class Executor {
   readonly replayed: string[] = [];
   /** Positions whose step promise has settled. */
   readonly settled = new Set<number>();
+  /** Call sites of steps that may execute in this delivery (taken once per delivery, not per visit). */
+  private readonly callSites = new Map<LazyStep, SourceLocation | undefined>();
 
   constructor(
     private readonly steps: Step[],
@@ -66,6 +69,7 @@ export class Executor {
     this.stepCount += 1;
     const position = this.stepCount;
     this.issued.push({ name: lazy.stepName, position, handle });
+    if (position >= this.nonPlanStepCount && this.observer?.stepExecuted) this.callSites.set(lazy as LazyStep, userLocation());
     if (this.observer?.stepIssued) this.observer.stepIssued(this.issuedEvent(lazy, position, handle));
     let list = this.activeList;
     if (!list) {
@@ -139,9 +143,30 @@ export class Executor {
   }
 
   private async submitSingle(lazy: LazyStep, stepId: number, concurrent: number): Promise<Step> {
-    const result = await lazy.execute(this.runtime, concurrent, stepId);
+    let result: Step;
+    try {
+      result = await lazy.execute(this.runtime, concurrent, stepId);
+    } catch (error) {
+      this.emitExecuted(lazy, stepId, undefined, error);
+      throw error;
+    }
     this.executed = { step: lazy, result };
+    this.emitExecuted(lazy, stepId, result, undefined);
     return result;
+  }
+
+  private emitExecuted(lazy: LazyStep, stepId: number, result: Step | undefined, error: unknown): void {
+    if (!this.observer?.stepExecuted) return;
+    this.observer.stepExecuted({
+      invocation: this.invocation,
+      name: lazy.stepName,
+      stepId,
+      type: lazy.stepType,
+      result: (lazy as { rawResult?: unknown }).rawResult,
+      out: result?.out as string | undefined,
+      ...(error !== undefined ? { error } : {}),
+      location: this.callSites.get(lazy),
+    });
   }
 
   private sorted(): Step[] {

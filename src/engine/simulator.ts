@@ -193,13 +193,19 @@ export class Simulator {
     this.now = options.startTime;
   }
 
-  /** Creates a run and queues its first delivery (the body is just the Initial step). */
-  startRun(config: RunConfig): RunState {
+  /**
+   * Creates a run and queues its first delivery (the body is just the Initial step). With `history`
+   * (a recorded log, Initial first) the run resumes: QStash redelivers the last recorded message.
+   */
+  startRun(config: RunConfig, history?: { steps: Step[]; createdAt: number }): RunState {
+    const log = history
+      ? history.steps.map((s) => ({ ...s }))
+      : [{ stepId: 0, stepName: "init", stepType: "Initial", out: config.payload ?? "", concurrent: 1 } as Step];
     const run: RunState = {
       ...config,
-      createdAt: this.now,
-      log: [{ stepId: 0, stepName: "init", stepType: "Initial", out: config.payload ?? "", concurrent: 1 } as Step],
-      messageIds: [this.messageId()],
+      createdAt: history ? history.createdAt : this.now,
+      log,
+      messageIds: log.map(() => this.messageId()),
       status: "running",
       invocations: 0,
       deliveries: [],
@@ -207,7 +213,7 @@ export class Simulator {
       lookback: new Map(),
     };
     this.runs.set(run.workflowRunId, run);
-    this.enqueue(HOP_MS, { type: "step", runId: run.workflowRunId, logIndex: 0, retried: 0 });
+    this.enqueue(HOP_MS, { type: "step", runId: run.workflowRunId, logIndex: log.length - 1, retried: 0 });
     return run;
   }
 
