@@ -11,7 +11,7 @@ import { nanoid, type Prng } from "../util/prng.js";
 export const HOP_MS = 100;
 /** QStash's default backoff: min(86400, e^(2.5 n)) seconds for the n-th retry. */
 export function backoffMs(retry: number): number {
-  return Math.min(86_400, Math.exp(2.5 * retry)) * 1000;
+  return Math.round(Math.min(86_400, Math.exp(2.5 * retry)) * 1000);
 }
 
 /** The callback QStash posts after performing a `context.call`. */
