@@ -286,7 +286,7 @@ async function runReplay(
       onRequest(request) {
         const frame = currentFrame();
         if (!frame || frame.owner !== owner || frame.harness) return;
-        observer?.requestSeen?.({ frame, method: request.method, url: request.url, location: userLocation });
+        observer?.requestSeen?.({ frame, method: request.method, url: request.url, headers: request.headers, location: userLocation });
       },
     });
     const label = options.label;

@@ -84,9 +84,10 @@ export interface EventSpec {
   data: unknown;
   /**
    * Delay after the wait is registered (seconds or a duration like "10s"); default 0.
-   * "never" keeps the event from arriving (the wait times out).
+   * "never" keeps the event from arriving (the wait times out). "before": notified with the run id
+   * before the wait started, kept by QStash's lookback and handed over as soon as the run waits.
    */
-  after?: number | string | "never";
+  after?: number | string | "never" | "before";
 }
 
 /** A request made to a webhook created with `context.createWebhook`. */
@@ -163,7 +164,11 @@ export interface FaultPlan {
   crashAfterStep?: number[];
   /** Deliver these messages twice (1-based invocation numbers of the first delivery). */
   duplicateDeliveries?: number[];
-  /** Order in which ready deliveries at the same virtual time are taken (indices into the ready list). */
+  /**
+   * Which delivery to take each time several are ready at the same virtual time: one entry per such
+   * choice, in order (an index into the ready list in publish order, modulo its length); past the
+   * end of the list, publish order.
+   */
   order?: number[];
 }
 

@@ -77,6 +77,8 @@ export interface RequestSeenEvent {
   method: string;
   url: string;
   body?: string;
+  /** The request's headers (idempotency keys are read from them). */
+  headers?: Headers;
   location(): SourceLocation | undefined;
 }
 

@@ -186,6 +186,8 @@ export class Simulator {
   private currentSubmitted: Step[] | undefined;
   private readonly failedAttempts = new Map<string, number>();
   private deliveryCount = 0;
+  /** How many choices between ready deliveries `faults.order` has made. */
+  private orderChoices = 0;
   /** Set when the simulation had to stop (runaway, hung delivery, harness error). */
   halted: ReplayError | undefined;
 
@@ -242,7 +244,8 @@ export class Simulator {
         .filter(({ q }) => q.at === at && (q.message.type === "step" || q.message.type === "callback"))
         .sort((x, y) => x.q.seq - y.q.seq);
       if (ready.length > 1) {
-        const pick = order[this.deliveryCount % order.length]! % ready.length;
+        // one entry per choice point, in order; past the end, publish order
+        const pick = (order[this.orderChoices++] ?? 0) % ready.length;
         best = ready[pick]!.i;
       }
     }
@@ -618,6 +621,11 @@ export class Simulator {
       const value = this.options.events[wait.eventId];
       const spec: EventSpec = isEventSpec(value) ? value : { data: value };
       if (spec.after === "never") return;
+      if (spec.after === "before") {
+        // notified with the run id before the wait: QStash's lookback hands it over as the wait starts
+        this.resolveWaiter(waiter, typeof spec.data === "string" ? spec.data : JSON.stringify(spec.data));
+        return;
+      }
       const delay = spec.after === undefined ? 0 : (durationToSeconds(spec.after) ?? 0) * 1000;
       this.enqueue(HOP_MS + delay, { type: "event", eventId: wait.eventId, data: spec.data, runId: run.workflowRunId });
     }
