@@ -5,11 +5,22 @@ import type { SourceLocation } from "../types.js";
 import { currentFrame } from "../sandbox/scope.js";
 import type { LazyStep, StepRuntime } from "./lazy-step.js";
 
-/** The step handles of one delivery, for the unawaited-step detector. */
+/**
+ * Whether user code consumed a step's promise. Only steps at or beyond the history frontier (the ones
+ * a delivery may execute) are observed — every step is at the frontier in exactly one delivery, so
+ * an unawaited step is still caught once, at linear cost; handles of memoized steps read `awaited: true`.
+ */
+export interface StepHandle {
+  awaited: boolean;
+  /** Set by the executor when the step is issued. */
+  position?: number;
+}
+
+/** The observed step handles of one delivery, for the unawaited-step detector. */
 export interface IssuedStep {
   name: string;
   position: number;
-  handle: { awaited: boolean };
+  handle: StepHandle;
 }
 
 /**
@@ -33,8 +44,8 @@ export class Executor {
   readonly issued: IssuedStep[] = [];
   /** Names served from history in this delivery, in order. */
   readonly replayed: string[] = [];
-  /** Positions whose step promise has settled. */
-  readonly settled = new Set<number>();
+  /** Steps whose promise has not settled yet, by position (names the step a hung delivery waits for). */
+  readonly inFlight = new Map<number, string>();
   /** Call sites of steps that may execute in this delivery (taken once per delivery, not per visit). */
   private readonly callSites = new Map<LazyStep, SourceLocation | undefined>();
 
@@ -60,7 +71,12 @@ export class Executor {
     }
   }
 
-  async addStep<T>(lazy: LazyStep<T>, handle: { awaited: boolean }): Promise<T> {
+  /** Whether the step at this handle's position is observed for the unawaited-step check. */
+  observes(handle: StepHandle): boolean {
+    return handle.position !== undefined && handle.position >= this.nonPlanStepCount;
+  }
+
+  async addStep<T>(lazy: LazyStep<T>, handle: StepHandle): Promise<T> {
     if (this.executingStep) {
       throw new WorkflowError(
         `A step can not be run inside another step. Tried to run '${lazy.stepName}' inside '${this.executingStep}'`,
@@ -68,7 +84,9 @@ export class Executor {
     }
     this.stepCount += 1;
     const position = this.stepCount;
-    this.issued.push({ name: lazy.stepName, position, handle });
+    handle.position = position;
+    if (position >= this.nonPlanStepCount) this.issued.push({ name: lazy.stepName, position, handle });
+    this.inFlight.set(position, lazy.stepName);
     if (position >= this.nonPlanStepCount && this.observer?.stepExecuted) this.callSites.set(lazy as LazyStep, userLocation());
     if (this.observer?.stepIssued) this.observer.stepIssued(this.issuedEvent(lazy, position, handle));
     let list = this.activeList;
@@ -92,11 +110,11 @@ export class Executor {
       const result = await promise;
       return Executor.getResult(list, result, index) as T;
     } finally {
-      this.settled.add(position);
+      this.inFlight.delete(position);
     }
   }
 
-  private issuedEvent(lazy: LazyStep, position: number, handle: { awaited: boolean }): StepIssuedEvent {
+  private issuedEvent(lazy: LazyStep, position: number, handle: StepHandle): StepIssuedEvent {
     const frame = currentFrame();
     return {
       invocation: this.invocation,

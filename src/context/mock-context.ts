@@ -10,7 +10,7 @@ import {
   type WaitStepResponse,
 } from "@upstash/workflow";
 import { DISABLED_STEP_NAME, ReplayAuthAbort, ReplayCancelAbort } from "../errors.js";
-import type { Executor } from "./executor.js";
+import type { Executor, StepHandle } from "./executor.js";
 import type { QStashPort } from "./io.js";
 import type { LazyStep } from "./lazy-step.js";
 import { CallStep } from "./steps/call-step.js";
@@ -26,12 +26,16 @@ const noop = () => {};
 const RESOURCE_NAME = /^[a-zA-Z0-9\-_.]+$/;
 
 /**
- * Marks a step promise as handled (an unawaited step's abort must never crash the test process)
- * and records whether user code consumed it: `await`, `Promise.all` and `.then` all read
- * `constructor`, which this own getter observes without adding microtask ticks.
+ * Marks a step promise as handled (an unawaited step's abort must never crash the test process) and,
+ * for steps at the history frontier, records whether user code consumed it: `await`, `Promise.all`
+ * and `.then` all read `constructor`, which this own getter observes without adding microtask ticks.
  */
-function track<T>(promise: Promise<T>, handle: { awaited: boolean }): Promise<T> {
+function track<T>(promise: Promise<T>, handle: StepHandle, executor: Executor | undefined): Promise<T> {
   promise.then(undefined, noop);
+  if (!executor || !executor.observes(handle)) {
+    handle.awaited = true;
+    return promise;
+  }
   Object.defineProperty(promise, "constructor", {
     get() {
       handle.awaited = true;
@@ -120,29 +124,29 @@ export class MockWorkflowContext<TPayload = unknown> {
   }
 
   run<T>(stepName: string, stepFunction: () => T | Promise<T>): Promise<T> {
-    const handle = { awaited: false };
-    return track(this.runAsync(stepName, stepFunction, handle), handle);
+    const handle: StepHandle = { awaited: false };
+    return track(this.runAsync(stepName, stepFunction, handle), handle, this.executor);
   }
 
-  private async runAsync<T>(stepName: string, fn: () => T | Promise<T>, handle: { awaited: boolean }): Promise<T> {
+  private async runAsync<T>(stepName: string, fn: () => T | Promise<T>, handle: StepHandle): Promise<T> {
     return (await this.addStep(new RunStep(stepName, fn), handle)) as T;
   }
 
   sleep(stepName: string, duration: number | Duration): Promise<void> {
-    const handle = { awaited: false };
-    return track(this.sleepAsync(stepName, duration, handle), handle);
+    const handle: StepHandle = { awaited: false };
+    return track(this.sleepAsync(stepName, duration, handle), handle, this.executor);
   }
 
-  private async sleepAsync(stepName: string, duration: number | Duration, handle: { awaited: boolean }): Promise<void> {
+  private async sleepAsync(stepName: string, duration: number | Duration, handle: StepHandle): Promise<void> {
     await this.addStep(new SleepStep(stepName, duration), handle);
   }
 
   sleepUntil(stepName: string, datetime: Date | string | number): Promise<void> {
-    const handle = { awaited: false };
-    return track(this.sleepUntilAsync(stepName, datetime, handle), handle);
+    const handle: StepHandle = { awaited: false };
+    return track(this.sleepUntilAsync(stepName, datetime, handle), handle, this.executor);
   }
 
-  private async sleepUntilAsync(stepName: string, datetime: Date | string | number, handle: { awaited: boolean }) {
+  private async sleepUntilAsync(stepName: string, datetime: Date | string | number, handle: StepHandle) {
     let time: number;
     if (typeof datetime === "number") {
       time = datetime;
@@ -154,14 +158,14 @@ export class MockWorkflowContext<TPayload = unknown> {
   }
 
   call<TResult = unknown>(stepName: string, settings: CallSettings | WorkflowCallSettings): Promise<CallResponse<TResult>> {
-    const handle = { awaited: false };
-    return track(this.callAsync<TResult>(stepName, settings, handle), handle);
+    const handle: StepHandle = { awaited: false };
+    return track(this.callAsync<TResult>(stepName, settings, handle), handle, this.executor);
   }
 
   private async callAsync<TResult>(
     stepName: string,
     settings: CallSettings | WorkflowCallSettings,
-    handle: { awaited: boolean },
+    handle: StepHandle,
   ): Promise<CallResponse<TResult>> {
     validateFlowControl(settings.flowControl as { key?: string } | undefined);
     let step: CallStep<TResult>;
@@ -198,17 +202,18 @@ export class MockWorkflowContext<TPayload = unknown> {
     eventId: string,
     options: { timeout?: number | Duration } = {},
   ): Promise<WaitStepResponse<TEventData>> {
-    const handle = { awaited: false };
+    const handle: StepHandle = { awaited: false };
     const { timeout = "7d" } = options;
     const timeoutStr = typeof timeout === "string" ? timeout : `${timeout}s`;
-    return track(this.addStepAsync(() => new WaitForEventStep<TEventData>(stepName, eventId, timeoutStr), handle), handle);
+    return track(this.addStepAsync(() => new WaitForEventStep<TEventData>(stepName, eventId, timeoutStr), handle), handle, this.executor);
   }
 
   notify(stepName: string, eventId: string, eventData: unknown, workflowRunId?: string): Promise<NotifyStepResponse> {
-    const handle = { awaited: false };
+    const handle: StepHandle = { awaited: false };
     return track(
       this.addStepAsync(() => new NotifyStep(stepName, eventId, eventData, () => this.port, workflowRunId), handle),
       handle,
+      this.executor,
     );
   }
 
@@ -216,14 +221,14 @@ export class MockWorkflowContext<TPayload = unknown> {
     stepName: string,
     settings: InvokeSettings<TInitialPayload, TResult>,
   ): Promise<InvokeStepResponse<TResult>> {
-    const handle = { awaited: false };
-    return track(this.invokeAsync(stepName, settings, handle), handle);
+    const handle: StepHandle = { awaited: false };
+    return track(this.invokeAsync(stepName, settings, handle), handle, this.executor);
   }
 
   private async invokeAsync<TInitialPayload, TResult>(
     stepName: string,
     settings: InvokeSettings<TInitialPayload, TResult>,
-    handle: { awaited: boolean },
+    handle: StepHandle,
   ): Promise<InvokeStepResponse<TResult>> {
     validateLabel(settings.label);
     validateFlowControl(settings.flowControl as { key?: string } | undefined);
@@ -238,13 +243,13 @@ export class MockWorkflowContext<TPayload = unknown> {
   }
 
   createWebhook(stepName: string): Promise<Webhook> {
-    const handle = { awaited: false };
-    return track(this.addStepAsync(() => new CreateWebhookStep(stepName), handle), handle);
+    const handle: StepHandle = { awaited: false };
+    return track(this.addStepAsync(() => new CreateWebhookStep(stepName), handle), handle, this.executor);
   }
 
   waitForWebhook(stepName: string, webhook: Webhook, timeout: Duration): Promise<WebhookWaitResult> {
-    const handle = { awaited: false };
-    return track(this.addStepAsync(() => new WaitForWebhookStep(stepName, webhook.eventId, timeout), handle), handle);
+    const handle: StepHandle = { awaited: false };
+    return track(this.addStepAsync(() => new WaitForWebhookStep(stepName, webhook.eventId, timeout), handle), handle, this.executor);
   }
 
   async cancel(): Promise<void> {
@@ -253,11 +258,11 @@ export class MockWorkflowContext<TPayload = unknown> {
     throw new ReplayCancelAbort();
   }
 
-  private async addStepAsync<T>(make: () => LazyStep<T>, handle: { awaited: boolean }): Promise<T> {
+  private async addStepAsync<T>(make: () => LazyStep<T>, handle: StepHandle): Promise<T> {
     return await this.addStep(make(), handle);
   }
 
-  private async addStep<T>(lazy: LazyStep<T>, handle: { awaited: boolean }): Promise<T> {
+  private async addStep<T>(lazy: LazyStep<T>, handle: StepHandle): Promise<T> {
     if (!this.executor) throw new ReplayAuthAbort(DISABLED_STEP_NAME);
     return await this.executor.addStep(lazy, handle);
   }

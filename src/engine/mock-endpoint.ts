@@ -334,13 +334,13 @@ export class MockEndpoint implements Endpoint {
 }
 
 function describeHang(invocation: number, ms: number, executor: Executor): string {
-  const pending = executor.issued.filter((s) => !executor.settled.has(s.position));
-  const last = pending.at(-1);
-  if (last) {
-    return `[workflow-replay] Delivery ${invocation} did not settle within ${ms} ms: step '${last.name}' (position ${last.position}) never settled. A step function that awaits something that never resolves (a real timer, an unanswered promise) hangs the delivery; resolve it or raise the deliveryTimeout option.`;
+  const pending = [...executor.inFlight].at(-1);
+  if (pending) {
+    const [position, name] = pending;
+    return `[workflow-replay] Delivery ${invocation} did not settle within ${ms} ms: step '${name}' (position ${position}) never settled. A step function that awaits something that never resolves (a real timer, an unanswered promise) hangs the delivery; resolve it or raise the deliveryTimeout option.`;
   }
-  const done = executor.issued.at(-1);
-  return `[workflow-replay] Delivery ${invocation} did not settle within ${ms} ms: ${done ? `after step '${done.name}' settled, ` : ""}the route awaited something outside any step that never resolved. Resolve it or raise the deliveryTimeout option.`;
+  const done = executor.replayed.at(-1) ?? executor.executed?.step.stepName;
+  return `[workflow-replay] Delivery ${invocation} did not settle within ${ms} ms: ${done ? `after step '${done}' settled, ` : ""}the route awaited something outside any step that never resolved. Resolve it or raise the deliveryTimeout option.`;
 }
 
 /** `context.qstashClient` in replay(): enough for the SDK-shaped fields, and a clear error for anything else. */

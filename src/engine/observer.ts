@@ -22,7 +22,12 @@ export interface StepIssuedEvent {
   memoized: boolean;
   /** Lazily taken location of the user's call; valid only while the hook runs. */
   location(): SourceLocation | undefined;
-  /** Tracks whether user code awaited (or chained) the returned promise. */
+  /**
+   * Tracks whether user code awaited (or chained) the returned promise. Only steps at or beyond the
+   * history frontier (`!memoized`: the ones this delivery may execute) are observed; every step is at
+   * the frontier in exactly one delivery, so an unawaited step is still caught once, at linear cost.
+   * Handles of memoized steps read `awaited: true`. Read it after the route moved on (deliveryEnd).
+   */
   handle: { awaited: boolean };
 }
 
@@ -68,7 +73,7 @@ export interface DeliveryEndEvent {
   abortThrown?: { stepName: string };
   /** The route function returned normally (after an abort: the abort was swallowed). */
   routeReturned: boolean;
-  /** Step handles issued in this delivery, in order. */
+  /** Handles of the steps at or beyond the history frontier issued in this delivery, in order (see StepIssuedEvent.handle). */
   issued: Array<{ name: string; position: number; handle: { awaited: boolean } }>;
 }
 
