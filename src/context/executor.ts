@@ -33,9 +33,9 @@ export class Executor {
   private planStepCount = 0;
   private readonly nonPlanStepCount: number;
   private executingStep: string | false = false;
-  private activeList: LazyStep[] | undefined;
+  /** The group being formed in the current two-microtask window (the SDK's activeLazyStepList). */
+  private activeGroup: { steps: LazyStep[]; promise: Promise<unknown> | undefined } | undefined;
   private indexInCurrentList = 0;
-  private readonly promises = new WeakMap<LazyStep[], Promise<unknown>>();
   private sortedCache: Step[] | undefined;
   /** Set once an abort was thrown to user code in this delivery. */
   abortThrown: { stepName: string } | undefined;
@@ -44,7 +44,7 @@ export class Executor {
   readonly issued: IssuedStep[] = [];
   /** Names served from history in this delivery, in order. */
   readonly replayed: string[] = [];
-  /** Steps whose promise has not settled yet, by position (names the step a hung delivery waits for). */
+  /** Frontier steps whose promise has not settled yet, by position (names the step a hung delivery waits for). */
   readonly inFlight = new Map<number, string>();
   /** Call sites of steps that may execute in this delivery (taken once per delivery, not per visit). */
   private readonly callSites = new Map<LazyStep, SourceLocation | undefined>();
@@ -85,30 +85,32 @@ export class Executor {
     this.stepCount += 1;
     const position = this.stepCount;
     handle.position = position;
-    if (position >= this.nonPlanStepCount) this.issued.push({ name: lazy.stepName, position, handle });
-    this.inFlight.set(position, lazy.stepName);
-    if (position >= this.nonPlanStepCount && this.observer?.stepExecuted) this.callSites.set(lazy as LazyStep, userLocation());
+    const frontier = position >= this.nonPlanStepCount;
+    if (frontier) {
+      this.issued.push({ name: lazy.stepName, position, handle });
+      this.inFlight.set(position, lazy.stepName);
+      if (this.observer?.stepExecuted) this.callSites.set(lazy as LazyStep, userLocation());
+    }
     if (this.observer?.stepIssued) this.observer.stepIssued(this.issuedEvent(lazy, position, handle));
-    let list = this.activeList;
-    if (!list) {
-      list = [];
-      this.activeList = list;
+    let group = this.activeGroup;
+    if (!group) {
+      group = { steps: [], promise: undefined };
+      this.activeGroup = group;
       this.indexInCurrentList = 0;
     }
-    list.push(lazy as LazyStep);
+    group.steps.push(lazy as LazyStep);
     const index = this.indexInCurrentList++;
     await Promise.resolve();
     await Promise.resolve();
-    let promise = this.promises.get(list);
+    let promise = group.promise;
     if (!promise) {
-      promise = this.execute(list);
-      this.promises.set(list, promise);
-      this.activeList = undefined;
-      this.planStepCount += list.length > 1 ? list.length : 0;
+      promise = group.promise = this.execute(group.steps);
+      this.activeGroup = undefined;
+      this.planStepCount += group.steps.length > 1 ? group.steps.length : 0;
     }
+    if (!frontier) return Executor.getResult(group.steps, await promise, index) as T;
     try {
-      const result = await promise;
-      return Executor.getResult(list, result, index) as T;
+      return Executor.getResult(group.steps, await promise, index) as T;
     } finally {
       this.inFlight.delete(position);
     }

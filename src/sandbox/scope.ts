@@ -12,12 +12,57 @@ export interface ScopeFrame {
   harness?: boolean;
 }
 
+/**
+ * Step frames live in an AsyncLocalStorage, so async work started inside a step function is
+ * attributed to the step. The storage is enabled only while a step function runs (one per delivery):
+ * AsyncLocalStorage's promise hooks cost on every promise, and the memoized replay of hundreds of
+ * steps per delivery creates many. Deliveries never overlap (the replay lock, one delivery at a time),
+ * so the delivery frame itself is a plain variable.
+ */
 const storage = new AsyncLocalStorage<ScopeFrame>();
+let deliveryFrame: ScopeFrame | undefined;
+let runningSteps = 0;
 
 export function currentFrame(): ScopeFrame | undefined {
-  return storage.getStore();
+  return (runningSteps > 0 ? storage.getStore() : undefined) ?? deliveryFrame;
 }
 
+function releaseStep(): void {
+  runningSteps -= 1;
+  if (runningSteps === 0) storage.disable();
+}
+
+/**
+ * Runs `fn` in `frame`. A frame with `step` scopes the step function (and the async work it starts);
+ * any other frame is the delivery's, active until the promise `fn` returns settles.
+ */
 export function runInFrame<T>(frame: ScopeFrame, fn: () => T): T {
-  return storage.run(frame, fn);
+  if (frame.step) {
+    runningSteps += 1;
+    let result: T;
+    try {
+      result = storage.run(frame, fn);
+    } catch (error) {
+      releaseStep();
+      throw error;
+    }
+    if (result instanceof Promise) result.then(releaseStep, releaseStep);
+    else releaseStep();
+    return result;
+  }
+  const previous = deliveryFrame;
+  deliveryFrame = frame;
+  const restore = () => {
+    if (deliveryFrame === frame) deliveryFrame = previous;
+  };
+  let result: T;
+  try {
+    result = fn();
+  } catch (error) {
+    restore();
+    throw error;
+  }
+  if (result instanceof Promise) result.then(restore, restore);
+  else restore();
+  return result;
 }
