@@ -1,8 +1,25 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
+const dist = (file: string) => fileURLToPath(new URL(`./dist/${file}`, import.meta.url));
+
 export default defineConfig({
+  resolve: {
+    // Examples and integration tests import the BUILT package, so what ships is what is tested
+    // (`npm test` builds first). `workflow-replay/<sub>` maps to dist/<sub>.js.
+    alias: [
+      { find: /^workflow-replay$/, replacement: dist("index.js") },
+      { find: /^workflow-replay\/(.+)$/, replacement: dist("$1.js") },
+    ],
+  },
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts", "examples/**/*.test.ts"],
     testTimeout: 30_000,
+    typecheck: {
+      // `vitest run` also type-checks the *.test-d.ts files (the vitest matcher augmentation).
+      enabled: true,
+      include: ["test/**/*.test-d.ts"],
+      tsconfig: "./test/vitest/tsconfig.typecheck.json",
+    },
   },
 });

@@ -1,0 +1,65 @@
+import { formatReport, type ReportOptions } from "./report/format-report.js";
+import type { FindingKind, ReplayResult, RunStatus } from "./types.js";
+
+/** Options of {@link assertReplay}. */
+export interface AssertReplayOptions {
+  /** Error findings of these kinds do not fail the assertion (warnings never do). */
+  allow?: readonly FindingKind[];
+  /** The status(es) the run must end with. Default: any status but "failed". */
+  status?: RunStatus | readonly RunStatus[];
+  /** How the report in the error message is formatted (colour, timeline...). */
+  report?: ReportOptions;
+}
+
+/** Thrown by {@link assertReplay}; its message is the full report, `result` is the run. */
+export class ReplayAssertionError extends Error {
+  readonly result: ReplayResult;
+  constructor(message: string, result: ReplayResult) {
+    super(message);
+    this.name = "ReplayAssertionError";
+    this.result = result;
+  }
+}
+
+/** Why a result fails {@link assertReplay}, or undefined when it passes. */
+export function replayProblem(result: ReplayResult, options: Pick<AssertReplayOptions, "allow" | "status"> = {}): string | undefined {
+  const allowed = new Set(options.allow ?? []);
+  const problems: string[] = [];
+  const wanted = options.status === undefined ? undefined : typeof options.status === "string" ? [options.status] : options.status;
+  if (wanted ? !wanted.includes(result.status) : result.status === "failed") {
+    const expected = wanted ? wanted.map((s) => JSON.stringify(s)).join(" or ") : "not to fail";
+    const why = result.status === "failed" && result.error ? ` (${result.error.name}: ${result.error.message})` : "";
+    problems.push(`the run ended ${JSON.stringify(result.status)}${why}, expected ${expected}`);
+  }
+  const errors = result.findings.filter((f) => f.severity === "error" && !allowed.has(f.kind));
+  if (errors.length > 0) {
+    const kinds = [...new Set(errors.map((f) => f.kind))].join(", ");
+    problems.push(`${errors.length} error finding${errors.length === 1 ? "" : "s"} (${kinds})`);
+  }
+  return problems.length > 0 ? problems.join("; ") : undefined;
+}
+
+/**
+ * Throws a {@link ReplayAssertionError} whose message is the run's report when the run failed
+ * (or did not end with `status`) or has error findings whose kind is not in `allow`. Returns the
+ * result otherwise. Works with any test runner: vitest, jest, node:test, bun.
+ *
+ * @example
+ * ```ts
+ * import { test } from "node:test";
+ * import { assertReplay, replay } from "workflow-replay";
+ *
+ * test("the order workflow replays cleanly", async () => {
+ *   const result = await replay(orderWorkflow, { payload: { orderId: 7 } });
+ *   assertReplay(result);                                   // completed, no error findings
+ *   assertReplay(result, { allow: ["nondeterminism"] });    // tolerate one kind
+ *   assertReplay(timedOut, { status: "failed" });           // a failure that is the point of the test
+ * });
+ * ```
+ */
+export function assertReplay<T extends ReplayResult<any>>(result: T, options: AssertReplayOptions = {}): T {
+  const problem = replayProblem(result, options);
+  if (problem === undefined) return result;
+  const title = `[workflow-replay] Failed to assert the replay: ${problem}. Read the report below; each finding says what to change.`;
+  throw new ReplayAssertionError(formatReport(result, { ...options.report, title }), result);
+}
