@@ -1,0 +1,287 @@
+import type { RequestHandler } from "msw";
+import { createDetectors } from "../detectors/index.js";
+import type { EndpointDelivery, RunState } from "../engine/simulator.js";
+import { Simulator, type Endpoint } from "../engine/simulator.js";
+import { ReplayUsageError } from "../errors.js";
+import { DEFAULT_START_TIME, DEFAULT_URL, serializePayload } from "../replay.js";
+import { patchGlobals, type GlobalsController } from "../sandbox/globals.js";
+import { withReplayLock } from "../sandbox/lock.js";
+import { interceptNetwork } from "../sandbox/network.js";
+import { currentFrame } from "../sandbox/scope.js";
+import type { FaultPlan, RecordedHistory, ReplayOptions, ReplayResult } from "../types.js";
+import { nanoid, Prng } from "../util/prng.js";
+import { simulatorSigningKeys } from "./env.js";
+import { QStashRestApi } from "./rest-api.js";
+import { currentSdkScope } from "./sdk-scope.js";
+import type { SignatureMode, SigningKeys } from "./signing.js";
+import { WireEndpoint, type WorkflowHandler } from "./wire-endpoint.js";
+
+/** Options of {@link replayHandler}: those of `replay()` that QStash owns, plus signing. */
+export interface ReplayHandlerOptions<TPayload = unknown>
+  extends Omit<ReplayOptions<TPayload>, "workflows" | "failureFunction" | "env" | "initialPayloadParser" | "schema" | "perturb"> {
+  /**
+   * Child workflows reachable by `context.invoke` / `context.call({ workflow })`: an array of
+   * workflow ids served by the same handler (`serveMany`), or handlers keyed by workflow id.
+   */
+  workflows?: readonly string[] | Record<string, WorkflowHandler>;
+  /** How deliveries are signed. Default `"valid"` (like QStash). */
+  signature?: SignatureMode;
+  /** Keys to sign with when the handler verifies with keys of its own. Default: those of `simulatorEnv()`. */
+  signingKeys?: SigningKeys;
+  /**
+   * Whether the trigger configured a failure callback. `"auto"` (default): QStash calls it when the
+   * run fails, and a handler without `failureFunction` answering "not found" is not counted, so the
+   * result matches `replay()` without `failureFunction`.
+   */
+  failureCallback?: boolean | "auto";
+}
+
+const SERVE_OPTIONS = ["env", "failureFunction", "initialPayloadParser", "schema"] as const;
+const KNOWN = new Set<string>([
+  "payload",
+  "headers",
+  "workflowRunId",
+  "url",
+  "events",
+  "webhooks",
+  "handlers",
+  "retries",
+  "workflows",
+  "seed",
+  "checks",
+  "label",
+  "startTime",
+  "until",
+  "maxInvocations",
+  "deliveryTimeout",
+  "faults",
+  "signature",
+  "signingKeys",
+  "failureCallback",
+]);
+
+function validate(handler: unknown, options: ReplayHandlerOptions<unknown>): void {
+  if (typeof handler !== "function") {
+    throw new ReplayUsageError(
+      `Failed to replay the handler: expected a function (request: Request) => Promise<Response>, got ${handler === null ? "null" : typeof handler}. Pass serve(route).handler, or wrap your adapter with fromNextjs(), fromHono(), fromExpress() or fromCloudflare().`,
+    );
+  }
+  if (typeof options !== "object" || options === null) {
+    throw new ReplayUsageError(`Failed to replay the handler: options must be an object, got ${options === null ? "null" : typeof options}.`);
+  }
+  for (const key of Object.keys(options)) {
+    if ((SERVE_OPTIONS as readonly string[]).includes(key)) {
+      throw new ReplayUsageError(
+        `Failed to replay the handler: "${key}" is an option of serve(), not of replayHandler(). The handler runs the real SDK: pass it to serve(route, { ${key} }) when you build the handler.`,
+      );
+    }
+    if (!KNOWN.has(key)) {
+      throw new ReplayUsageError(`Failed to replay the handler: unknown option "${key}". Known options: ${[...KNOWN].join(", ")}.`);
+    }
+  }
+  if (options.retries !== undefined && (!Number.isInteger(options.retries) || options.retries < 0)) {
+    throw new ReplayUsageError(`Failed to replay the handler: "retries" must be a whole number >= 0, got ${String(options.retries)}.`);
+  }
+  if (options.seed !== undefined && !Number.isFinite(options.seed)) {
+    throw new ReplayUsageError(`Failed to replay the handler: "seed" must be a finite number, got ${String(options.seed)}.`);
+  }
+  if (options.url !== undefined && !/^https?:\/\//.test(options.url)) {
+    throw new ReplayUsageError(`Failed to replay the handler: "url" must start with http:// or https://, got "${options.url}".`);
+  }
+  if (options.handlers !== undefined && !Array.isArray(options.handlers)) {
+    throw new ReplayUsageError(`Failed to replay the handler: "handlers" must be an array of msw request handlers.`);
+  }
+  const signature = options.signature;
+  if (signature !== undefined && !["valid", "missing", "wrong-key", "wrong-body"].includes(signature)) {
+    throw new ReplayUsageError(`Failed to replay the handler: "signature" must be "valid", "missing", "wrong-key" or "wrong-body", got ${JSON.stringify(signature)}.`);
+  }
+  const dev = process.env.QSTASH_DEV;
+  if (dev !== undefined && dev !== "" && dev !== "false" && dev !== "0") {
+    throw new ReplayUsageError(
+      `Failed to replay the handler: QSTASH_DEV is set to "${dev}" in process.env, so the SDK would start and trust the QStash dev server instead of the simulator. Unset QSTASH_DEV for tests.`,
+    );
+  }
+}
+
+/**
+ * Drives a real `serve()` handler the way QStash does, against an in-process QStash simulator:
+ * every delivery is the exact signed HTTP request QStash sends, every QStash REST call the SDK makes
+ * is answered in memory, time is virtual, and nothing leaves the process. Returns the same
+ * `ReplayResult` as `replay()`; never throws for a failed run.
+ *
+ * Build the handler with `simulatorEnv()` as its env so its QStash client points at the simulator
+ * (requests to QStash's real hosts are answered by the simulator too).
+ *
+ * @example
+ * ```ts
+ * import { serve } from "@upstash/workflow";
+ * import { replayHandler, simulatorEnv } from "workflow-replay";
+ *
+ * const { handler } = serve(async (context) => {
+ *   const a = await context.run("one", () => 1);
+ *   return await context.run("two", () => a + 1);
+ * }, { env: simulatorEnv() });
+ *
+ * const result = await replayHandler(handler, { payload: { id: 7 } });
+ * result.status;      // "completed"
+ * result.output;      // 2
+ * result.invocations; // 3
+ * ```
+ */
+export async function replayHandler<TResult = unknown>(
+  handler: WorkflowHandler,
+  options: ReplayHandlerOptions<unknown> = {},
+): Promise<ReplayResult<TResult>> {
+  validate(handler, options);
+  const payload = serializePayload(options.payload);
+  return withReplayLock(() => runHandler(handler, options, payload)) as Promise<ReplayResult<TResult>>;
+}
+
+function buildResult(run: RunState, seed: number, children: ReplayResult["children"]): Omit<ReplayResult, "findings"> {
+  const history: RecordedHistory = {
+    format: "workflow-replay/history@1",
+    workflowRunId: run.workflowRunId,
+    workflowUrl: run.url,
+    createdAt: run.createdAt,
+    payload: run.payload ?? null,
+    headers: { ...run.headers },
+    steps: run.log.map((s) => ({ ...s })),
+  };
+  return {
+    status: run.status === "running" ? "waiting" : run.status,
+    output: run.output === undefined ? undefined : (JSON.parse(run.output) as unknown),
+    ...(run.error ? { error: run.error } : {}),
+    steps: run.log,
+    invocations: run.invocations,
+    deliveries: run.deliveries,
+    seed,
+    workflowRunId: run.workflowRunId,
+    endedAt: run.endedAt ?? 0,
+    history,
+    ...(run.failureFunctionResult !== undefined ? { failureFunctionResult: run.failureFunctionResult } : {}),
+    children,
+  };
+}
+
+async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOptions<unknown>, payload: string | undefined): Promise<ReplayResult> {
+  const seed = options.seed ?? 1;
+  const prng = new Prng(seed);
+  const harnessPrng = new Prng(seed ^ 0x5bd1e995);
+  const tokenPrng = new Prng(seed ^ 0x2545f491);
+  const startTime = options.startTime instanceof Date ? options.startTime.getTime() : (options.startTime ?? DEFAULT_START_TIME);
+  const detectors = createDetectors(options.checks);
+  const observer = detectors.observer;
+  const owner = {};
+  const handlers: readonly RequestHandler[] = options.handlers ?? [];
+  const failureCallback = options.failureCallback ?? "auto";
+  let current: EndpointDelivery | undefined;
+
+  const endpointOf = (fn: WorkflowHandler): WireEndpoint =>
+    new WireEndpoint({
+      handler: fn,
+      owner,
+      keys: options.signingKeys ?? simulatorSigningKeys(),
+      signature: options.signature ?? "valid",
+      failureCallback: failureCallback !== false,
+      deliveryTimeout: options.deliveryTimeout ?? 5_000,
+      observer,
+      now: () => sim.now,
+      tokenId: () => nanoid(tokenPrng, 21),
+      onDelivery: (delivery) => (current = delivery),
+    });
+  const rootEndpoint = endpointOf(handler);
+  const children = new Map<string, Endpoint>();
+  const endpointFor = (workflowId: string): Endpoint | undefined => {
+    const workflows = options.workflows;
+    if (!workflows) return undefined;
+    if (Array.isArray(workflows)) return workflows.includes(workflowId) ? rootEndpoint : undefined;
+    const fn = (workflows as Record<string, WorkflowHandler>)[workflowId];
+    if (!fn) return undefined;
+    let endpoint = children.get(workflowId);
+    if (!endpoint) children.set(workflowId, (endpoint = endpointOf(fn)));
+    return endpoint;
+  };
+
+  const sim: Simulator = new Simulator({
+    startTime,
+    prng: harnessPrng,
+    events: (options.events ?? {}) as Record<string, unknown>,
+    webhooks: options.webhooks ?? {},
+    handlers,
+    maxInvocations: options.maxInvocations ?? 5_000,
+    until: options.until,
+    faults: options.faults ? (structuredClone(options.faults) as FaultPlan) : undefined,
+    endpointFor,
+    onDelivery(run, record) {
+      // "auto": a failure callback the handler has no failureFunction for was never configured.
+      if (failureCallback === "auto" && record.kind === "failure-callback" && record.outcome === "failure-callback-undefined") {
+        run.deliveries.pop();
+        run.invocations -= 1;
+      }
+    },
+  });
+  const api = new QStashRestApi({ sim, currentPort: () => current?.port });
+
+  const ctrl: GlobalsController = {
+    now: () => sim.now,
+    origin: startTime,
+    prng,
+    onRead(source) {
+      const frame = currentFrame();
+      if (!frame || frame.owner !== owner || frame.harness || !observer?.readSeen) return;
+      const scope = currentSdkScope();
+      if (scope.inStep || !scope.location) return;
+      const location = scope.location;
+      observer.readSeen({ frame: { ...frame, dryRun: scope.dryRun }, source, location: () => location });
+    },
+  };
+
+  const restoreGlobals = patchGlobals(ctrl);
+  let stopNetwork: (() => void) | undefined;
+  try {
+    stopNetwork = interceptNetwork({
+      handlers,
+      internal: (request) => api.answer(request),
+      onRequest(request) {
+        const frame = currentFrame();
+        if (!frame || frame.owner !== owner || frame.harness || !observer?.requestSeen) return;
+        const scope = currentSdkScope();
+        if (scope.inStep) return;
+        const location = scope.location;
+        observer.requestSeen({ frame: { ...frame, dryRun: scope.dryRun }, method: request.method, url: request.url, location: () => location });
+      },
+    });
+    const label = options.label;
+    const labels = label === undefined ? [] : Array.isArray(label) ? label : label.split(",");
+    const runId = options.workflowRunId
+      ? options.workflowRunId.startsWith("wfr_")
+        ? options.workflowRunId
+        : `wfr_${options.workflowRunId}`
+      : `wfr_${nanoid(new Prng(seed ^ 0x1234567), 21)}`;
+    const run = sim.startRun({
+      workflowRunId: runId,
+      url: options.url ?? DEFAULT_URL,
+      payload,
+      headers: { ...(options.headers ?? {}) },
+      labels,
+      retries: options.retries ?? 3,
+      endpoint: rootEndpoint,
+    });
+    await sim.runToEnd();
+    if (sim.halted && run.status === "running") {
+      run.status = "failed";
+      run.error = sim.halted;
+    }
+    const childResults: ReplayResult["children"] = {};
+    for (const [id, child] of sim.runs) {
+      if (id !== run.workflowRunId) childResults[id] = { ...buildResult(child, seed, {}), findings: [] } as Omit<ReplayResult, "children">;
+    }
+    const partial = buildResult(run, seed, childResults);
+    // No perturbation passes: they re-run a route function, and a handler hides it.
+    const findings = await detectors.finish(partial, async () => []);
+    return { ...partial, findings };
+  } finally {
+    stopNetwork?.();
+    restoreGlobals();
+  }
+}
