@@ -7,5 +7,5 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "node20",
-  external: ["@upstash/workflow", "msw", "fast-check", "vitest", "zod"],
+  external: ["@upstash/workflow", "msw", "fast-check", "vitest", "zod", "express"],
 });

@@ -3,6 +3,11 @@
 // Replaying workflows
 export { replay } from "./replay.js";
 
+// The real handler: replayHandler() and the QStash simulator
+export { replayHandler } from "./qstash/replay-handler.js";
+export { simulatorEnv } from "./qstash/env.js";
+export { fromCloudflare, fromExpress, fromHono, fromNextjs, fromServe } from "./qstash/adapters.js";
+
 // Reports and assertions
 export { formatReport } from "./report/format-report.js";
 export { assertReplay, ReplayAssertionError } from "./assert.js";
@@ -13,6 +18,11 @@ export { ReplayUsageError } from "./errors.js";
 // Types
 export type { ReportOptions } from "./report/format-report.js";
 export type { AssertReplayOptions } from "./assert.js";
+export type { ReplayHandlerOptions } from "./qstash/replay-handler.js";
+export type { ClosableHandler } from "./qstash/adapters.js";
+export type { SimulatorEnv } from "./qstash/env.js";
+export type { SignatureMode, SigningKeys } from "./qstash/signing.js";
+export type { WorkflowHandler } from "./qstash/wire-endpoint.js";
 export type {
   ChecksOption,
   DeliveryRecord,
