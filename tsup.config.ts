@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", vitest: "src/vitest/index.ts" },
+  entry: { index: "src/index.ts", vitest: "src/vitest/index.ts", "fast-check": "src/fast-check/index.ts" },
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,

@@ -2,6 +2,7 @@ import type { WorkflowContext } from "@upstash/workflow";
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { replay } from "../replay.js";
+import type { ReplayResult } from "../types.js";
 
 const handlers = [http.post("https://pay.test/charges", () => HttpResponse.json({ id: "ch_1" }))];
 
@@ -15,7 +16,7 @@ function chargeRoute(headers: (context: WorkflowContext<unknown>) => Record<stri
   };
 }
 
-const kinds = (r: { findings: Array<{ kind: string }> }) => r.findings.filter((f) => f.kind === "non-idempotent-step");
+const kinds = (r: ReplayResult) => r.findings.filter((f) => f.kind === "non-idempotent-step");
 
 describe("non-idempotent-step", () => {
   it("reports a POST without an idempotency key that a crash makes run twice", async () => {
