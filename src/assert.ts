@@ -27,7 +27,7 @@ export function replayProblem(result: ReplayResult, options: Pick<AssertReplayOp
   const problems: string[] = [];
   const wanted = options.status === undefined ? undefined : typeof options.status === "string" ? [options.status] : options.status;
   if (wanted ? !wanted.includes(result.status) : result.status === "failed") {
-    const expected = wanted ? wanted.map((s) => JSON.stringify(s)).join(" or ") : "not to fail";
+    const expected = wanted ? wanted.map((s) => JSON.stringify(s)).join(" or ") : `it not to fail (pass { status: "failed" } when that is the point)`;
     const why = result.status === "failed" && result.error ? ` (${result.error.name}: ${result.error.message})` : "";
     problems.push(`the run ended ${JSON.stringify(result.status)}${why}, expected ${expected}`);
   }
@@ -60,6 +60,7 @@ export function replayProblem(result: ReplayResult, options: Pick<AssertReplayOp
 export function assertReplay<T extends ReplayResult<any>>(result: T, options: AssertReplayOptions = {}): T {
   const problem = replayProblem(result, options);
   if (problem === undefined) return result;
-  const title = `[workflow-replay] Failed to assert the replay: ${problem}. Read the report below; each finding says what to change.`;
+  const next = result.findings.length > 0 ? "Each finding below says where and what to change" : "The timeline below shows where the run went wrong";
+  const title = `[workflow-replay] Failed to assert the replay: ${problem}. ${next}.`;
   throw new ReplayAssertionError(formatReport(result, { ...options.report, title }), result);
 }

@@ -26,6 +26,10 @@ export interface ReportOptions {
   title?: string;
 }
 
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 function statusLine(result: ReplayResult, style: Style, max: number): string {
   switch (result.status) {
     case "completed":
@@ -74,7 +78,7 @@ export function formatReport(result: ReplayResult, options: ReportOptions = {}):
   lines.push(`${ok ? style.green("✓") : style.red("✗")} ${style.bold(headline)}`);
   lines.push(
     style.dim(
-      `  ${result.invocations} deliveries · ${result.steps.filter((s) => s.stepId > 0).length} steps recorded · ${duration} of virtual time · seed ${result.seed}`,
+      `  ${plural(result.invocations, "delivery", "deliveries")} · ${plural(result.steps.filter((s) => s.stepId > 0).length, "step")} recorded · ${duration} of virtual time · seed ${result.seed}`,
     ),
   );
   lines.push("");

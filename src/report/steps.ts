@@ -13,6 +13,19 @@ function waitData(step: Step): string | undefined {
   }
 }
 
+/** A call result (`{ status, body, header }` as JSON) as "200 → <body>". */
+function callAnswer(out: unknown, max: number): string {
+  try {
+    const value = (typeof out === "string" ? JSON.parse(out) : out) as { status?: unknown; body?: unknown };
+    if (typeof value === "object" && value !== null && typeof value.status === "number") {
+      return `${value.status} → ${previewJson(value.body, max)}`;
+    }
+  } catch {
+    // not JSON: show it raw
+  }
+  return `→ ${previewJson(out, max)}`;
+}
+
 function sleepText(value: number | string): string {
   return typeof value === "number" ? formatDuration(value * 1000) : value;
 }
@@ -33,7 +46,7 @@ export function describeSubmitted(step: Step, max: number): string {
     case "SleepUntil":
       return `sleep ${name} until ${step.sleepUntil === undefined ? "?" : formatInstant(step.sleepUntil * 1000)}`;
     case "Call": {
-      if (step.out !== undefined) return `call ${name} answered → ${previewJson(step.out, max)}`;
+      if (step.out !== undefined) return `call ${name} answered ${callAnswer(step.out, max)}`;
       const target = step.callUrl ? ` ${step.callMethod ?? "GET"} ${truncate(step.callUrl, 60)}` : "";
       return `call ${name} dispatched${target}`;
     }
