@@ -1,0 +1,74 @@
+import { serve, type RouteFunction } from "@upstash/workflow";
+import { serveMany, createWorkflow } from "@upstash/workflow/nextjs";
+import { replay } from "../../src/replay.js";
+import { replayHandler, type ReplayHandlerOptions } from "../../src/qstash/replay-handler.js";
+import { simulatorEnv } from "../../src/qstash/env.js";
+import type { FailureFunctionArgs, ReplayOptions, ReplayResult } from "../../src/types.js";
+
+/** What both modes must agree on (design.md: steps, status, output, invocations). */
+export interface Comparable {
+  status: ReplayResult["status"];
+  output: unknown;
+  invocations: number;
+  steps: ReplayResult["steps"];
+  error?: { status: number; name: string; message: string; stepName?: string };
+  failureFunctionResult?: unknown;
+}
+
+export function comparable(result: ReplayResult): Comparable {
+  return {
+    status: result.status,
+    output: result.output,
+    invocations: result.invocations,
+    steps: result.steps,
+    ...(result.error
+      ? {
+          error: {
+            status: result.error.status,
+            name: result.error.name,
+            message: result.error.message,
+            ...(result.error.stepName ? { stepName: result.error.stepName } : {}),
+          },
+        }
+      : {}),
+    ...(result.failureFunctionResult !== undefined ? { failureFunctionResult: result.failureFunctionResult } : {}),
+  };
+}
+
+export interface BothOptions extends Omit<ReplayOptions, "workflows" | "env"> {
+  /** Child workflows by id (replay: workflows; handler: serveMany). */
+  workflows?: Record<string, RouteFunction<any, any>>;
+}
+
+/**
+ * Runs one route through replay() and through the real serve() handler behind the simulator.
+ * `makeRoute` is called once per mode, so closure state (counters) starts fresh in each.
+ */
+export async function runBoth(makeRoute: () => RouteFunction<any, any>, options: BothOptions = {}): Promise<{ mock: ReplayResult; real: ReplayResult }> {
+  const { workflows, failureFunction, initialPayloadParser, schema, perturb, ...shared } = options;
+  const mock = await replay(makeRoute(), { ...options, ...(workflows ? { workflows } : {}), perturb: false });
+  const route = makeRoute();
+  const env = simulatorEnv();
+  const serveOptions = {
+    env,
+    ...(failureFunction ? { failureFunction: failureFunction as (args: FailureFunctionArgs) => Promise<any> } : {}),
+    ...(initialPayloadParser ? { initialPayloadParser } : {}),
+    ...(schema ? { schema: schema as never } : {}),
+  };
+  const handlerOptions: ReplayHandlerOptions = { ...shared };
+  let handler: (request: Request) => Promise<Response>;
+  if (workflows) {
+    const url = options.url ?? "https://workflow-replay.test/api/workflow";
+    const rootId = url.split("/").pop()!;
+    const all: Record<string, ReturnType<typeof createWorkflow>> = { [rootId]: createWorkflow(route, serveOptions as never) };
+    for (const [id, fn] of Object.entries(workflows)) all[id] = createWorkflow(fn, serveOptions as never);
+    const { POST } = serveMany(all, serveOptions as never);
+    handler = POST as (request: Request) => Promise<Response>;
+    handlerOptions.workflows = Object.keys(workflows);
+  } else {
+    handler = serve(route, serveOptions as never).handler;
+  }
+  const real = await replayHandler(handler, handlerOptions);
+  void perturb;
+  return { mock, real };
+}
