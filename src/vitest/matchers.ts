@@ -72,7 +72,7 @@ function toHaveStatus(this: MatcherContext, received: unknown, status: RunStatus
   const summary = this.isNot
     ? `Expected the run not to end ${JSON.stringify(status)}, but it did.`
     : `Expected status: ${JSON.stringify(status)}\nReceived status: ${JSON.stringify(result.status)}`;
-  return { pass, message: failure(this, "toHaveStatus", JSON.stringify(status), summary, result), actual: result.status, expected: status };
+  return { pass, message: failure(this, "toHaveStatus", JSON.stringify(status), summary, result) };
 }
 
 function toHaveRunSteps(this: MatcherContext, received: unknown, names: readonly string[]): MatcherResult {
