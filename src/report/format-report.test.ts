@@ -16,7 +16,7 @@ async function pipelineRun(): Promise<ReplayResult> {
       for (const [i, name] of names.entries()) await context.run(`${name}-${i}`, () => name.toUpperCase());
       await context.sleep("cool-down", "10m");
       await Promise.all([context.run("a", () => 1), context.run("b", () => 2)]);
-      const job = await context.call("job", { url: "https://jobs.example.com/start", method: "POST", body: { id: 1 } });
+      const job = await context.call("job", { url: "https://jobs.example.com/start", method: "POST", body: JSON.stringify({ id: 1 }) });
       const done = await context.waitForEvent("wait-done", "job-done", { timeout: "1h" });
       return { job: job.status, timedOut: done.timeout };
     },
