@@ -164,6 +164,8 @@ export interface FaultPlan {
   crashAfterStep?: number[];
   /** Deliver these messages twice (1-based invocation numbers of the first delivery). */
   duplicateDeliveries?: number[];
+  /** Deliver twice the message whose delivery ran step `stepId` (its first attempt): the step runs again. */
+  duplicateSteps?: number[];
   /**
    * Which delivery to take each time several are ready at the same virtual time: one entry per such
    * choice, in order (an index into the ready list in publish order, modulo its length); past the

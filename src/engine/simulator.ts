@@ -321,10 +321,14 @@ export class Simulator {
     });
     if (!response) return;
     const duplicate = this.options.faults?.duplicateDeliveries;
-    if (duplicate?.includes(invocation) && message.retried === 0 && run.status === "running") {
+    const duplicateSteps = this.options.faults?.duplicateSteps;
+    const ran = duplicateSteps?.length ? run.deliveries[run.deliveries.length - 1]?.submitted.find((s) => s.stepId > 0 && !s.targetStep) : undefined;
+    const byStep = ran !== undefined && duplicateSteps!.includes(ran.stepId);
+    if ((byStep || duplicate?.includes(invocation)) && message.retried === 0 && run.status === "running") {
       this.enqueue(HOP_MS, { ...message, retried: 0, logIndex: message.logIndex, runId: run.workflowRunId }, this.now + HOP_MS);
       // a duplicate is delivered once more, not duplicated again
-      this.options.faults!.duplicateDeliveries = duplicate.filter((n) => n !== invocation);
+      if (duplicate) this.options.faults!.duplicateDeliveries = duplicate.filter((n) => n !== invocation);
+      if (byStep) this.options.faults!.duplicateSteps = duplicateSteps!.filter((n) => n !== ran.stepId);
     }
     this.afterResponse(run, response, message.retried, (retried, delay) =>
       this.enqueue(delay, { ...message, retried }),
