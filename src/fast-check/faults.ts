@@ -12,8 +12,8 @@ export interface FaultSchedule {
   failSteps: Array<{ stepId: number; attempts: number }>;
   /** Crash after the step's body ran, before its result was recorded: the step runs again. */
   crashAfterStep: number[];
-  /** Deliver these invocations (1-based) twice. */
-  duplicateDeliveries: number[];
+  /** Deliver twice the message that runs step n (QStash delivers at least once): the step runs again. */
+  duplicateSteps: number[];
   /** One entry per moment several deliveries are ready at once (parallel branches): which one goes first. */
   order: number[];
   /** When each event arrives, relative to the wait on it (see {@link EventSpec}). */
@@ -109,13 +109,12 @@ export function faults(options: FaultsOptions = {}): Arbitrary<FaultSchedule> {
       ? NONE
       : uniqueArray(record({ stepId, attempts: integer({ min: 1, max: maxAttempts }) }), { maxLength: maxFaults, selector: (f) => f.stepId });
   const crashAfterStep = options.crashes === false || maxFaults === 0 ? NONE : uniqueArray(stepId, { maxLength: maxFaults });
-  const duplicateDeliveries =
-    options.duplicates === false || maxFaults === 0 ? NONE : uniqueArray(integer({ min: 1, max: steps + 1 }), { maxLength: maxFaults });
+  const duplicateSteps = options.duplicates === false || maxFaults === 0 ? NONE : uniqueArray(stepId, { maxLength: maxFaults });
   const order = options.order === false ? NONE : array(nat({ max: 3 }), { maxLength: steps });
   const eventEntries = Object.entries(options.events ?? {}).map(([id, event]) => [id, eventTiming(id, event)] as const);
   const events: Arbitrary<Record<string, EventSpec>> =
     eventEntries.length === 0 ? constant({}) : record(Object.fromEntries(eventEntries) as Record<string, Arbitrary<EventSpec>>);
-  return record({ failSteps, crashAfterStep, duplicateDeliveries, order, events });
+  return record({ failSteps, crashAfterStep, duplicateSteps, order, events });
 }
 
 /** Splits a schedule into the engine's fault plan and the events option (undefined parts left out). */
@@ -124,7 +123,7 @@ export function toReplayFaults(schedule: FaultSchedule | undefined): { faults?: 
   const plan: FaultPlan = {};
   if (schedule.failSteps.length > 0) plan.failSteps = schedule.failSteps;
   if (schedule.crashAfterStep.length > 0) plan.crashAfterStep = schedule.crashAfterStep;
-  if (schedule.duplicateDeliveries.length > 0) plan.duplicateDeliveries = schedule.duplicateDeliveries;
+  if (schedule.duplicateSteps.length > 0) plan.duplicateSteps = schedule.duplicateSteps;
   if (schedule.order.length > 0) plan.order = schedule.order;
   const hasEvents = Object.keys(schedule.events).length > 0;
   return {

@@ -33,7 +33,7 @@ export type ReplayProperty<TValues extends unknown[]> = IAsyncPropertyWithHooks<
   /** The arbitraries, in the order the property generates its values: `[payload, faults?]`. */
   readonly arbitraries: { [K in keyof TValues]: Arbitrary<TValues[K]> };
   /** Replays one case and throws {@link ReplayPropertyError} if it fails: the body for `test.prop`. */
-  readonly predicate: (...values: TValues) => Promise<void>;
+  readonly runCase: (...values: TValues) => Promise<void>;
 };
 
 /** Thrown by a failing case: the message is the run's report and a literal that reruns the case. */
@@ -153,10 +153,10 @@ export function replayProperty<TPayload>(
     const arbitraries = [options.payload, options.faults!] as [Arbitrary<TPayload>, Arbitrary<FaultSchedule>];
     const predicateFn = (payload: TPayload, schedule: FaultSchedule) => runCase(payload, schedule);
     const property = asyncProperty(arbitraries[0], arbitraries[1], predicateFn);
-    return Object.assign(property, { arbitraries, predicate: predicateFn });
+    return Object.assign(property, { arbitraries, runCase: predicateFn });
   }
   const arbitraries = [options.payload] as [Arbitrary<TPayload>];
   const predicateFn = (payload: TPayload) => runCase(payload, undefined);
   const property = asyncProperty(arbitraries[0], predicateFn);
-  return Object.assign(property, { arbitraries, predicate: predicateFn });
+  return Object.assign(property, { arbitraries, runCase: predicateFn });
 }
