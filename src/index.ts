@@ -12,10 +12,24 @@ export { fromCloudflare, fromExpress, fromHono, fromNextjs, fromServe } from "./
 export { formatReport } from "./report/format-report.js";
 export { assertReplay, ReplayAssertionError } from "./assert.js";
 
+// Recorded histories: file format, importers, capture, replay against today's code
+export { replayHistory } from "./history/replay-history.js";
+export { loadHistory, parseHistory, saveHistory, serializeHistory } from "./history/format.js";
+export { historyFromDelivery } from "./history/from-delivery.js";
+export { historyFromRunLog } from "./history/from-run-log.js";
+export { captureDeliveries } from "./history/capture.js";
+export { HistoryError } from "./history/errors.js";
+
 // Errors
 export { ReplayUsageError } from "./errors.js";
 
 // Types
+export type { HistoryCompatibility, HistoryReplayResult, ReplayHistoryOptions } from "./history/replay-history.js";
+export type { HistoryChange, HistoryChangeKind, StepShape } from "./history/compare.js";
+export type { ProductionAnswer } from "./history/messages.js";
+export type { CapturedDelivery } from "./history/from-delivery.js";
+export type { RunLogImportOptions } from "./history/from-run-log.js";
+export type { CaptureOptions } from "./history/capture.js";
 export type { ReportOptions } from "./report/format-report.js";
 export type { AssertReplayOptions } from "./assert.js";
 export type { ReplayHandlerOptions } from "./qstash/replay-handler.js";

@@ -15,6 +15,7 @@ import { interceptNetwork } from "./sandbox/network.js";
 import { currentFrame, runInFrame } from "./sandbox/scope.js";
 import type { RecordedHistory, ReplayOptions, ReplayResult } from "./types.js";
 import { nanoid, Prng } from "./util/prng.js";
+import { historyExtras } from "./history/extras.js";
 
 export const DEFAULT_URL = "https://workflow-replay.test/api/workflow";
 export const DEFAULT_START_TIME = Date.UTC(2025, 0, 1);
@@ -146,6 +147,7 @@ function buildResult<T>(run: RunState, seed: number, children: ReplayResult["chi
     payload: run.payload ?? null,
     headers: { ...run.headers },
     steps: run.log.map((s) => ({ ...s })),
+    ...historyExtras(run, status),
   };
   return {
     status,

@@ -182,7 +182,24 @@ export interface RecordedHistory {
   createdAt: number;
   payload: string | null;
   headers: Record<string, string>;
+  /** The SDK-format steps in publish order: Initial first, then plan and result steps. */
   steps: Step[];
+  /** Where it came from: "replay", "delivery" (a captured QStash request), "run-log" (`client.logs()`), or free text. */
+  source?: string;
+  /** When it was recorded (ISO 8601). */
+  recordedAt?: string;
+  /** Labels of the run (`context.labels`). */
+  labels?: string[];
+  /** How the recorded run stood: a run still "waiting" is in flight (stopped at a sleep, a wait, a call). */
+  status?: RunStatus;
+  /** The run's JSON output when it completed. */
+  output?: string;
+  /**
+   * Steps the run submitted that QStash has not appended yet: a registered `waitForEvent` /
+   * `waitForWebhook`, a `context.call` whose callback has not come back. QStash will append them
+   * under these names, so today's code must still issue them there.
+   */
+  pending?: Step[];
 }
 
 /** What a replay returns. It never throws for a failed run or a finding. */

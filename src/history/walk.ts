@@ -1,0 +1,261 @@
+import type { RouteFunction, Step, StepType, WorkflowContext } from "@upstash/workflow";
+import type { RequestHandler } from "msw";
+import type { Executor, StepHandle } from "../context/executor.js";
+import type { QStashPort } from "../context/io.js";
+import type { LazyStep } from "../context/lazy-step.js";
+import { MockWorkflowContext } from "../context/mock-context.js";
+import { QSTASH_BASE_URL } from "../engine/simulator.js";
+import { originals, patchGlobals } from "../sandbox/globals.js";
+import { withReplayLock } from "../sandbox/lock.js";
+import { interceptNetwork } from "../sandbox/network.js";
+import { runInFrame } from "../sandbox/scope.js";
+import { Prng } from "../util/prng.js";
+import type { RecordedPosition } from "./recorded.js";
+
+/** A step today's code issued during the walk. */
+export interface CodeStep {
+  /** 1-based position in today's step plan (the SDK's stepCount). */
+  position: number;
+  name: string;
+  type: StepType;
+  inputs: Record<string, unknown>;
+  /** Index of the group (unit) it was issued in. */
+  unit: number;
+  /** Width of that group (1: sequential). */
+  width: number;
+  /** The recorded position it was matched to: by name, or in place of a recorded step whose name no longer appears. */
+  claim?: { recorded: RecordedPosition; how: "name" | "position" };
+}
+
+/** Why the walk stopped. */
+export type WalkEnd =
+  /** The route returned (or cancelled): today's whole plan is known. */
+  | "returned"
+  /** The route threw (possibly because a changed step got a result it did not expect). */
+  | "threw"
+  /** Today's code issued a step the history holds nothing for, past everything recorded. */
+  | "new-step"
+  /** Today's code reached a recorded step that has no result yet (a wait or a branch still running). */
+  | "pending-step"
+  /** The route did not settle in time (it awaits something outside the steps). */
+  | "stalled";
+
+export interface WalkOutcome {
+  steps: CodeStep[];
+  ended: WalkEnd;
+  error?: string;
+}
+
+/** Thrown to user code when the walk has seen enough. */
+class WalkStop extends Error {
+  constructor() {
+    super("[workflow-replay] The history walk stopped here.");
+    this.name = "WalkStop";
+  }
+}
+
+const CLOSED_PORT: QStashPort = {
+  submitStep() {},
+  submitCall() {},
+  submitWait() {},
+  notify: () => [],
+  submitInvoke() {},
+  webhookBase: () => ({ baseUrl: QSTASH_BASE_URL, userId: "workflow-replay-user" }),
+  deleteRun() {},
+};
+
+/**
+ * Matches today's steps to recorded positions: by name first (wherever it was recorded), else in
+ * place of the next unmatched recorded step of the same type (a rename). A later step that claims
+ * that recorded step by name takes it back (the earlier one was inserted, not renamed).
+ */
+class Matcher {
+  private readonly claimedBy = new Map<number, CodeStep>();
+  private lastPosition = 0;
+
+  constructor(private readonly recorded: RecordedPosition[]) {}
+
+  claim(step: CodeStep): void {
+    const named = this.recorded.find((r) => r.name === step.name && this.claimedBy.get(r.position)?.claim?.how !== "name");
+    if (named) {
+      const previous = this.claimedBy.get(named.position);
+      if (previous) previous.claim = undefined;
+      this.take(step, named, "name");
+      return;
+    }
+    const next = this.recorded.find((r) => r.position > this.lastPosition && !this.claimedBy.has(r.position));
+    if (next && next.type === step.type && !this.recorded.some((r) => r.name === step.name)) this.take(step, next, "position");
+  }
+
+  private take(step: CodeStep, recorded: RecordedPosition, how: "name" | "position"): void {
+    step.claim = { recorded, how };
+    this.claimedBy.set(recorded.position, step);
+    this.lastPosition = recorded.position;
+  }
+
+  /** Whether a recorded step is still unmatched. */
+  anyUnclaimed(): boolean {
+    return this.recorded.some((r) => !this.claimedBy.has(r.position));
+  }
+}
+
+interface Issued {
+  lazy: LazyStep;
+  step: CodeStep;
+}
+
+/**
+ * Stands in for the executor during the walk: groups steps with the SDK's two-microtask window,
+ * serves each step the recorded result it matched, and never runs a step function.
+ */
+class WalkExecutor implements Pick<Executor, "addStep" | "observes" | "wrapStep" | "abortThrown"> {
+  abortThrown: { stepName: string } | undefined;
+  readonly steps: CodeStep[] = [];
+  stopped: { ended: WalkEnd } | undefined;
+  private stepCount = 0;
+  private units = 0;
+  private active: Issued[] | undefined;
+  private readonly served = new WeakMap<Issued[], Promise<unknown[]>>();
+  private onStop: (() => void) | undefined;
+  readonly stoppedPromise = new Promise<void>((resolve) => (this.onStop = resolve));
+
+  constructor(private readonly matcher: Matcher) {}
+
+  private stop(ended: WalkEnd): never {
+    if (!this.stopped) {
+      this.stopped = { ended };
+      this.onStop?.();
+    }
+    throw new WalkStop();
+  }
+
+  wrapStep<T>(_name: string, fn: () => T): T {
+    return fn();
+  }
+
+  /** The walk does not check for unawaited steps (the replay's detectors do). */
+  observes(): boolean {
+    return false;
+  }
+
+  async addStep<T>(lazy: LazyStep<T>, _handle: StepHandle): Promise<T> {
+    if (this.stopped) throw new WalkStop();
+    this.stepCount += 1;
+    const step: CodeStep = { position: this.stepCount, name: lazy.stepName, type: lazy.stepType, inputs: lazy.inputs(), unit: -1, width: 1 };
+    let list = this.active;
+    if (!list) {
+      list = [];
+      this.active = list;
+    }
+    list.push({ lazy: lazy as LazyStep, step });
+    const index = list.length - 1;
+    await Promise.resolve();
+    await Promise.resolve();
+    let values = this.served.get(list);
+    if (!values) {
+      values = this.serve(list);
+      this.served.set(list, values);
+      this.active = undefined;
+    }
+    return (await values)[index] as T;
+  }
+
+  private async serve(list: Issued[]): Promise<unknown[]> {
+    if (this.stopped) throw new WalkStop();
+    const unit = this.units++;
+    for (const { step } of list) {
+      step.unit = unit;
+      step.width = list.length;
+      this.steps.push(step);
+      this.matcher.claim(step);
+    }
+    const values: unknown[] = [];
+    for (const { lazy, step } of list) {
+      const recorded = step.claim?.recorded;
+      if (recorded && !recorded.result) this.stop("pending-step");
+      if (!recorded && !this.matcher.anyUnclaimed()) this.stop("new-step");
+      // A step the history does not hold gets an empty result (void for sleeps, a timed-out wait);
+      // types that cannot be empty end the walk.
+      const source: Step = recorded?.result ?? ({ stepId: step.position, stepName: step.name, stepType: step.type, concurrent: list.length } as Step);
+      try {
+        values.push(lazy.parseOut(source));
+      } catch {
+        this.stop(recorded ? "threw" : "new-step");
+      }
+    }
+    return values;
+  }
+}
+
+export interface WalkOptions {
+  payload: unknown;
+  env: Record<string, string | undefined>;
+  labels: string[];
+  headers: Record<string, string>;
+  workflowRunId: string;
+  url: string;
+  createdAt: number;
+  seed: number;
+  handlers: readonly RequestHandler[];
+  /** Real-time bound on the walk, in ms. */
+  timeout: number;
+}
+
+/**
+ * Runs today's route once over the recorded history, every step served from the history (matched
+ * by name, so the walk continues past renamed, inserted, removed and reordered steps) and no step
+ * function ever executed. Globals are patched and the network intercepted as in a replay.
+ */
+export async function walkHistory(
+  route: RouteFunction<unknown, unknown>,
+  recorded: RecordedPosition[],
+  options: WalkOptions,
+): Promise<WalkOutcome> {
+  return withReplayLock(async () => {
+    const restore = patchGlobals({ now: () => options.createdAt, origin: options.createdAt, prng: new Prng(options.seed), onRead() {} });
+    let stopNetwork: (() => void) | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      stopNetwork = interceptNetwork({ handlers: options.handlers, onRequest() {} });
+      const walker = new WalkExecutor(new Matcher(recorded));
+      const context = new MockWorkflowContext(
+        {
+          workflowRunId: options.workflowRunId,
+          workflowRunCreatedAt: options.createdAt,
+          url: options.url,
+          requestPayload: options.payload,
+          headers: new Headers(options.headers),
+          env: options.env,
+          labels: options.labels,
+          retried: 0,
+          qstashClient: undefined as never,
+          port: CLOSED_PORT,
+        },
+        walker as unknown as Executor,
+      );
+      const frame = { owner: {}, invocation: 0, dryRun: false };
+      const settle = new Promise<unknown>((resolve) => resolve(runInFrame(frame, () => route(context as unknown as WorkflowContext<unknown>)))).then(
+        () => ({ ended: "returned" as WalkEnd }),
+        (error: unknown) => ({ ended: "threw" as WalkEnd, error }),
+      );
+      const timeout = new Promise<{ ended: WalkEnd }>((resolve) => {
+        timer = originals.setTimeout(() => resolve({ ended: "stalled" }), options.timeout);
+      });
+      const stopped = walker.stoppedPromise.then(() => ({ ended: walker.stopped!.ended }));
+      const outcome: { ended: WalkEnd; error?: unknown } = await Promise.race([settle, stopped, timeout]);
+      let ended = walker.stopped?.ended ?? outcome.ended;
+      // context.cancel() ends the route like a return: the plan is complete.
+      if (ended === "threw" && walker.abortThrown?.stepName === "cancel") ended = "returned";
+      const error = outcome.error;
+      return {
+        steps: walker.steps,
+        ended,
+        ...(ended === "threw" && error !== undefined ? { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) } : {}),
+      };
+    } finally {
+      if (timer) originals.clearTimeout(timer);
+      stopNetwork?.();
+      restore();
+    }
+  });
+}
