@@ -5,7 +5,6 @@ import {
   constantFrom,
   date,
   double,
-  emailAddress,
   integer,
   oneof,
   option,
@@ -14,7 +13,6 @@ import {
   stringMatching,
   tuple,
   uuid,
-  webUrl,
   type Arbitrary,
 } from "fast-check";
 import { ReplayUsageError } from "../errors.js";
@@ -70,6 +68,14 @@ export const SUPPORTED_ZOD_TYPES = [
   "pipe",
 ] as const;
 
+/** Lower-case letters and digits: simple parts that every email and URL validator accepts. */
+const ALNUM = constantFrom(..."abcdefghijklmnopqrstuvwxyz0123456789".split(""));
+const label = (max: number) => string({ unit: ALNUM, minLength: 1, maxLength: max });
+const hostname = tuple(label(10), constantFrom("com", "io", "dev", "org")).map(([name, tld]) => `${name}.${tld}`);
+// fc.emailAddress() and fc.webUrl() follow the RFCs, which zod's checks are stricter than (and webUrl is slow)
+const EMAIL = tuple(label(12), hostname).map(([local, host]) => `${local}@${host}`);
+const URL_ARB = tuple(hostname, array(label(8), { maxLength: 3 })).map(([host, path]) => `https://${host}/${path.join("/")}`);
+
 const INT_RANGES: Record<string, [number, number]> = {
   safeint: [-(2 ** 31), 2 ** 31 - 1],
   int32: [-(2 ** 31), 2 ** 31 - 1],
@@ -122,14 +128,14 @@ function stringArbitrary(def: ZodDef): Arbitrary<string> {
     let base: Arbitrary<string>;
     switch (format.format) {
       case "email":
-        base = emailAddress();
+        base = EMAIL;
         break;
       case "uuid":
       case "guid":
         base = uuid();
         break;
       case "url":
-        base = webUrl();
+        base = URL_ARB;
         break;
       case "datetime":
         base = date({ min: new Date(Date.UTC(2000, 0, 1)), max: new Date(Date.UTC(2100, 0, 1)), noInvalidDate: true }).map((d) => d.toISOString());
@@ -222,7 +228,7 @@ function build(schema: ZodSchemaLike): Arbitrary<unknown> {
 /**
  * A payload arbitrary derived from a zod 4 schema (the one the workflow passes to
  * `serve({ schema })`). Covers object, string (length bounds; email, uuid, url, datetime and regex
- * formats), number and int (bounds), boolean, enum, literal, array (length bounds), tuple,
+ * formats; emails and URLs come from a simple generator every validator accepts), number and int (bounds), boolean, enum, literal, array (length bounds), tuple,
  * optional, nullable, default, union, null and pipe (its input side). Other types throw and name
  * themselves; refinements (`.refine`, `.superRefine`) are not generated, they are filtered by the
  * schema's own `safeParse`, so keep them rarely-failing or write that part as an arbitrary.
