@@ -1,0 +1,494 @@
+// npm run bench — replay cost measured side by side (issue 8) and the detector cost (issue 3).
+//
+//   node bench/run.mjs                 every case, table on stdout, JSON in bench/results.json
+//   node bench/run.mjs --quick         fewer rounds (a smoke run, not for the README)
+//   node bench/run.mjs --only=seq-100  only the groups whose id contains the text
+//
+// Every timing case runs in this one process. Within a group the variants (bare baseline, replay()
+// with detectors off / on, replayHandler()) are interleaved round by round, so a burst of load from
+// another process hits all of them alike; ratios are taken per round and their median reported.
+// The peak-heap case runs in child processes (see heapCase()).
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { dirname, join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { isDeepStrictEqual } from "node:util";
+import { ACTIONS, bareReplay, dynamicPipeline, fanOut, pipelinePayload, sequential } from "./workflows.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..");
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(`--${name}`);
+const option = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+
+const lib = await import(pathToFileURL(join(root, "dist/index.js")).href);
+const { replay } = lib;
+const fastCheckPath = join(root, "dist/fast-check.js");
+const wrFastCheck = existsSync(fastCheckPath) ? await import(pathToFileURL(fastCheckPath).href) : undefined;
+
+/** Every finding kind, switched off: replay() with no detector and no perturbation pass. */
+const KINDS = [
+  "nondeterminism",
+  "nondeterministic-source",
+  "side-effect-outside-step",
+  "duplicate-step-name",
+  "non-serializable-result",
+  "nested-step",
+  "swallowed-abort",
+  "unawaited-step",
+  "payload-mutation",
+  "limit-exceeded",
+  "non-idempotent-step",
+  "history-incompatible",
+];
+const OFF = { checks: Object.fromEntries(KINDS.map((k) => [k, "off"])), perturb: false };
+
+// ---------------------------------------------------------------------------------------------
+// Child modes (peak heap)
+
+if (flag("heap-child") || flag("heap-probe")) {
+  const steps = Number(option("steps") ?? 1000);
+  const inner = sequential(steps);
+  let peak = 0;
+  let samples = 0;
+  const sample = () => {
+    const used = process.memoryUsage().heapUsed;
+    samples++;
+    if (used > peak) peak = used;
+  };
+  // Sampling at the top of the route runs at every delivery and every dry run: the moment each
+  // delivery's garbage and the run's history are both alive.
+  const route = flag("heap-child") ? async (context) => (sample(), inner(context)) : inner;
+  globalThis.gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const t0 = performance.now();
+  const result = await replay(route, { payload: { n: steps } });
+  const ms = performance.now() - t0;
+  sample();
+  const afterRun = process.memoryUsage().heapUsed;
+  globalThis.gc?.();
+  const retained = process.memoryUsage().heapUsed; // the result (history, deliveries) still referenced
+  const stats = (await import("node:v8")).getHeapStatistics();
+  process.stdout.write(
+    JSON.stringify({
+      status: result.status,
+      invocations: result.invocations,
+      ms,
+      before,
+      peak,
+      afterRun,
+      retained,
+      samples,
+      heapLimit: stats.heap_size_limit,
+      totalHeapSize: stats.total_heap_size,
+      keep: result.steps.length,
+    }) + "\n",
+  );
+  process.exit(result.status === "completed" ? 0 : 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Machine
+
+function machine() {
+  const cpuinfo = existsSync("/proc/cpuinfo") ? readFileSync("/proc/cpuinfo", "utf8") : "";
+  const model = /model name\s*:\s*(.*)/.exec(cpuinfo)?.[1] ?? os.cpus()[0]?.model ?? "unknown";
+  let nproc = os.availableParallelism?.() ?? os.cpus().length;
+  try {
+    nproc = Number(execFileSync("nproc", { encoding: "utf8" }).trim());
+  } catch {}
+  let commit = "unknown";
+  try {
+    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: root, encoding: "utf8" }).trim();
+  } catch {}
+  return {
+    cpu: model,
+    nproc,
+    node: process.version,
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    memoryGB: Math.round(os.totalmem() / 2 ** 30),
+    commit,
+    date: new Date().toISOString(),
+    loadBefore: os.loadavg().map((l) => +l.toFixed(2)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const quantile = (xs, q) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+};
+const summary = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), q1: quantile(xs, 0.25), q3: quantile(xs, 0.75), n: xs.length });
+
+async function timeBatch(fn, iterations) {
+  const t0 = performance.now();
+  for (let i = 0; i < iterations; i++) await fn();
+  return (performance.now() - t0) / iterations;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Variants: how each driver runs one workflow, and what it did (for the visit counts)
+
+/**
+ * Memoized visits of a replay driver: steps served from history, summed over deliveries. For a
+ * sequential run (and the pipeline) the SDK protocol fixes it: delivery k re-visits the k-1 steps
+ * before it, so n steps make n(n+1)/2 visits; the bare loop counts its own and must agree. For the
+ * fan-out the drivers' delivery counts differ (plan, partial, discard, last), so no per-visit figure.
+ */
+const sequentialVisits = (n) => (n * (n + 1)) / 2;
+
+function variants(route, payload, visits) {
+  const list = {
+    bare: {
+      label: "bare loop",
+      run: () => bareReplay(route, payload),
+      describe: (r) => ({ output: r.output, status: "completed", deliveries: r.deliveries, visits: visits === undefined ? undefined : r.visits, findings: 0 }),
+    },
+    off: {
+      label: "replay() detectors off",
+      run: () => replay(route, { payload, ...OFF }),
+      describe: (r) => ({ output: r.output, status: r.status, deliveries: r.invocations, visits, findings: r.findings.length }),
+    },
+    on: {
+      label: "replay() all detectors on",
+      run: () => replay(route, { payload }),
+      describe: (r) => ({ output: r.output, status: r.status, deliveries: r.invocations, visits, findings: r.findings.length, kinds: [...new Set(r.findings.map((f) => f.kind))] }),
+    },
+  };
+  if (handlerDriver) {
+    list.handlerOff = {
+      label: "replayHandler() detectors off",
+      run: () => handlerDriver(route, { payload, checks: OFF.checks }), // replayHandler has no perturbation pass
+      describe: (r) => ({ output: r.output, status: r.status, deliveries: r.invocations, visits, findings: r.findings.length }),
+    };
+    list.handlerOn = {
+      label: "replayHandler() all detectors on",
+      run: () => handlerDriver(route, { payload }),
+      describe: (r) => ({ output: r.output, status: r.status, deliveries: r.invocations, visits, findings: r.findings.length, kinds: [...new Set(r.findings.map((f) => f.kind))] }),
+    };
+  }
+  return list;
+}
+
+/** replayHandler() on a route: the real SDK serve() handler against the QStash simulator. */
+let handlerDriver;
+if (typeof lib.replayHandler === "function") {
+  const { serve } = await import("@upstash/workflow");
+  const env = typeof lib.simulatorEnv === "function" ? lib.simulatorEnv() : undefined;
+  const handlers = new Map();
+  handlerDriver = (route, options) => {
+    let served = handlers.get(route);
+    if (!served) {
+      served = serve(route, env ? { env } : {});
+      handlers.set(route, served);
+    }
+    const handler = typeof lib.fromServe === "function" ? lib.fromServe(served) : served.handler;
+    return lib.replayHandler(handler, options);
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Groups
+
+const quick = flag("quick");
+/**
+ * rounds: samples per variant; targetMs: each sample repeats the run until it lasts about this long
+ * (per-run time = sample / iterations). skip: variants left out (with the reason printed).
+ */
+const GROUPS = [
+  { id: "seq-10", label: "sequential, 10 steps", steps: 10, route: sequential(10), payload: { n: 10 }, rounds: 9, targetMs: 150 },
+  { id: "seq-20", label: "sequential, 20 steps", steps: 20, route: sequential(20), payload: { n: 20 }, rounds: 9, targetMs: 150 },
+  { id: "seq-100", label: "sequential, 100 steps", steps: 100, route: sequential(100), payload: { n: 100 }, rounds: 9, targetMs: 250 },
+  {
+    id: "seq-1000",
+    label: "sequential, 1,000 steps",
+    steps: 1000,
+    route: sequential(1000),
+    payload: { n: 1000 },
+    rounds: 5,
+    targetMs: 0,
+    skip: { handlerOff: "replayHandler() on 1,000 steps: one run takes minutes (see seq-100's ratio)", handlerOn: "same" },
+  },
+  { id: "fan-out-50", label: "parallel fan-out of 50", steps: 50, route: fanOut(50), payload: { n: 50 }, parallel: true, rounds: 9, targetMs: 250 },
+  { id: "pipeline-20", label: "dynamic pipeline, 20 entries", steps: 20, route: dynamicPipeline, payload: pipelinePayload(20), rounds: 9, targetMs: 150 },
+];
+
+async function runGroup(group) {
+  const all = variants(group.route, group.payload, group.parallel ? undefined : sequentialVisits(group.steps));
+  const chosen = Object.entries(all).filter(([key]) => !group.skip?.[key]);
+  const info = {};
+  const iterations = {};
+  // Warm-up: every variant once (JIT, module caches), checked for the same output; then calibrate.
+  for (const [key, v] of chosen) {
+    await v.run();
+    const t0 = performance.now();
+    const described = v.describe(await v.run());
+    const once = performance.now() - t0;
+    info[key] = described;
+    iterations[key] = group.targetMs ? Math.max(1, Math.round(group.targetMs / Math.max(once, 0.01))) : 1;
+    if (described.status !== "completed") throw new Error(`${group.id}/${key}: run ended ${described.status}`);
+    if (key === "bare" && !group.parallel && described.visits !== sequentialVisits(group.steps)) {
+      throw new Error(`${group.id}/bare: ${described.visits} memoized visits, expected ${sequentialVisits(group.steps)}`);
+    }
+    if (!isDeepStrictEqual(described.output, info.bare.output)) {
+      throw new Error(`${group.id}/${key}: output ${JSON.stringify(described.output)} differs from the bare loop's ${JSON.stringify(info.bare.output)}`);
+    }
+  }
+  const times = Object.fromEntries(chosen.map(([key]) => [key, []]));
+  const rounds = quick ? Math.min(3, group.rounds) : group.rounds;
+  for (let r = 0; r < rounds; r++) {
+    // rotate the order each round so no variant always runs right after the same one
+    for (let k = 0; k < chosen.length; k++) {
+      const [key, v] = chosen[(k + r) % chosen.length];
+      times[key].push(await timeBatch(v.run, iterations[key]));
+    }
+  }
+  const ratio = (a, b) => (times[a] && times[b] ? summary(times[a].map((t, i) => t / times[b][i])) : undefined);
+  const rows = chosen.map(([key, v]) => {
+    const s = summary(times[key]);
+    return {
+      group: group.id,
+      variant: key,
+      label: v.label,
+      steps: group.steps,
+      deliveries: info[key].deliveries,
+      visits: info[key].visits,
+      findings: info[key].findings,
+      ...(info[key].kinds?.length ? { kinds: info[key].kinds } : {}),
+      iterations: iterations[key],
+      ms: s,
+      runsPerSecond: 1000 / s.median,
+      usPerVisit: info[key].visits ? (s.median * 1000) / info[key].visits : undefined,
+      vsBare: key === "bare" ? undefined : ratio(key, "bare"),
+    };
+  });
+  return {
+    id: group.id,
+    label: group.label,
+    rows,
+    ratios: {
+      onVsOff: ratio("on", "off"),
+      onVsBare: ratio("on", "bare"),
+      offVsBare: ratio("off", "bare"),
+      handlerOnVsOn: ratio("handlerOn", "on"),
+      handlerOffVsOff: ratio("handlerOff", "off"),
+    },
+    skipped: group.skip ?? {},
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Property runs per second
+
+async function propertyCase() {
+  const runs = quick ? 100 : 400;
+  const rounds = quick ? 2 : 5;
+  const out = {};
+  // 1. through workflow-replay/fast-check's replayProperty, when it is built
+  if (wrFastCheck?.replayProperty) {
+    const fc = (await import("fast-check")).default;
+    const payload = fc.record({ pipeline: wrFastCheck.pipeline ? wrFastCheck.pipeline(ACTIONS, { minLength: 10, maxLength: 10 }) : fc.array(fc.constantFrom(...ACTIONS), { minLength: 10, maxLength: 10 }) });
+    const property = wrFastCheck.replayProperty(dynamicPipeline, { payload });
+    await fc.assert(property, { numRuns: 20, seed: 1 }); // warm-up
+    const samples = [];
+    for (let r = 0; r < rounds; r++) {
+      const t0 = performance.now();
+      await fc.assert(property, { numRuns: runs, seed: 100 + r });
+      samples.push((runs * 1000) / (performance.now() - t0));
+    }
+    out.replayProperty = { via: "fc.assert(replayProperty(dynamicPipeline, { payload: fc.record({ pipeline: pipeline(ACTIONS, 10..10) }) }))", runs, runsPerSecond: summary(samples) };
+  }
+  // 2. a plain loop of replay() calls on generated payloads (always, for comparison)
+  const payloads = Array.from({ length: runs }, (_, i) => pipelinePayload(10, 1000 + i));
+  for (const p of payloads.slice(0, 20)) await replay(dynamicPipeline, { payload: p });
+  const samples = [];
+  for (let r = 0; r < rounds; r++) {
+    const t0 = performance.now();
+    for (const p of payloads) {
+      const result = await replay(dynamicPipeline, { payload: p });
+      if (result.status !== "completed") throw new Error(`property loop: run ended ${result.status}`);
+    }
+    samples.push((runs * 1000) / (performance.now() - t0));
+  }
+  out.replayLoop = { via: "a loop of replay(dynamicPipeline, { payload }) over generated 10-entry pipelines", runs, runsPerSecond: summary(samples) };
+  out.source = out.replayProperty ? "replayProperty" : "replayLoop";
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Peak heap of the 1,000-step run
+
+/**
+ * Two measurements, each in a fresh process:
+ * 1. sampling: `node --expose-gc`, gc() before the run, then process.memoryUsage().heapUsed read at
+ *    the top of the route — every delivery and every dry run, i.e. 2,002 times for 1,000 steps —
+ *    and once after the run; the peak is the largest sample (absolute heap, library included), and
+ *    the growth is the peak minus the heap before the run. Sampling between GCs sees the garbage
+ *    not yet collected too, so it is an upper bound on what the run needs.
+ * 2. a cap: the same run with `--max-old-space-size=<MB>` and no sampling; exit 0 means the run
+ *    completed with the old generation capped there (young generation semispaces come on top).
+ */
+function heapCase() {
+  const script = fileURLToPath(import.meta.url);
+  const child = spawnSync(process.execPath, ["--expose-gc", script, "--heap-child", "--steps=1000"], { encoding: "utf8" });
+  if (child.status !== 0) throw new Error(`heap child failed: ${child.stderr}`);
+  const sampled = JSON.parse(child.stdout.trim().split("\n").at(-1));
+  const caps = {};
+  for (const mb of [100, 48, 32]) {
+    const probe = spawnSync(process.execPath, [`--max-old-space-size=${mb}`, script, "--heap-probe", "--steps=1000"], { encoding: "utf8" });
+    caps[mb] = probe.status === 0 ? "completed" : `failed (exit ${probe.status}${/heap out of memory/i.test(probe.stderr) ? ", heap out of memory" : ""})`;
+  }
+  return { method: "sampled heapUsed at every delivery and dry run (--expose-gc, gc() before), plus --max-old-space-size caps", sampled, caps };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Growth with steps: t = a·deliveries + b·visits, solved on the 100- and 1,000-step runs
+
+function growth(groups) {
+  const g100 = groups.find((g) => g.id === "seq-100");
+  const g1000 = groups.find((g) => g.id === "seq-1000");
+  if (!g100 || !g1000) return undefined;
+  const out = {};
+  for (const row of g1000.rows) {
+    const other = g100.rows.find((r) => r.variant === row.variant);
+    if (!other) continue;
+    const [d1, v1, t1] = [other.deliveries, other.visits, other.ms.median * 1000];
+    const [d2, v2, t2] = [row.deliveries, row.visits, row.ms.median * 1000];
+    const det = d1 * v2 - d2 * v1;
+    const perDelivery = (t1 * v2 - t2 * v1) / det;
+    const perVisit = (d1 * t2 - d2 * t1) / det;
+    out[row.variant] = { usPerDelivery: perDelivery, usPerVisit: perVisit, growth1000vs100: row.ms.median / other.ms.median };
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+
+const fmtMs = (ms) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms >= 1 ? ms.toFixed(2) : ms.toFixed(3));
+const fmtX = (s) => (s ? `${s.median.toFixed(2)}x` : "");
+const pad = (s, n) => String(s).padEnd(n);
+const lpad = (s, n) => String(s).padStart(n);
+
+function table(groups) {
+  const lines = [];
+  lines.push(
+    `| case | driver | deliveries | memoized visits | median ms/run | min–max ms | runs/s | µs/visit | vs bare (median of rounds) |`,
+    `|---|---|--:|--:|--:|--:|--:|--:|--:|`,
+  );
+  for (const g of groups) {
+    for (const r of g.rows) {
+      lines.push(
+        `| ${g.label} | ${r.label}${r.findings ? ` (${r.findings} findings: ${r.kinds?.join(", ")})` : ""} | ${r.deliveries} | ${r.visits === undefined ? "" : r.visits.toLocaleString("en-US")} | ${fmtMs(r.ms.median)} | ${fmtMs(r.ms.min)}–${fmtMs(r.ms.max)} | ${r.runsPerSecond >= 100 ? Math.round(r.runsPerSecond).toLocaleString("en-US") : r.runsPerSecond.toFixed(1)} | ${r.usPerVisit === undefined ? "" : r.usPerVisit.toFixed(2)} | ${fmtX(r.vsBare)} |`,
+      );
+    }
+    for (const [key, reason] of Object.entries(g.skipped)) {
+      if (reason !== "same") lines.push(`| ${g.label} | ${key.startsWith("handler") ? "replayHandler()" : key} | | | skipped: ${reason} | | | | |`);
+    }
+  }
+  return lines.join("\n");
+}
+
+const verdict = (ok) => (ok ? "PASS" : "MISS");
+
+async function main() {
+  const env = machine();
+  console.log(`workflow-replay bench — ${env.cpu}, ${env.nproc} cores, node ${env.node}, commit ${env.commit}, load ${env.loadBefore.join(" ")}`);
+  console.log(`replayHandler: ${handlerDriver ? "built (dist/index.js exports it)" : "NOT in dist/index.js yet — its cases are left out"}; fast-check entry: ${wrFastCheck?.replayProperty ? "dist/fast-check.js" : "not built"}`);
+  const only = option("only");
+  const groups = [];
+  for (const group of GROUPS) {
+    if (only && !group.id.includes(only)) continue;
+    process.stdout.write(`  ${group.label}…`);
+    const t0 = performance.now();
+    groups.push(await runGroup(group));
+    process.stdout.write(` ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  }
+  let property;
+  if (!only || "property".includes(only)) {
+    process.stdout.write(`  property runs…`);
+    property = await propertyCase();
+    process.stdout.write(` done\n`);
+  }
+  let heap;
+  if (!only || "heap".includes(only)) {
+    process.stdout.write(`  peak heap (child processes)…`);
+    heap = heapCase();
+    process.stdout.write(` done\n`);
+  }
+  env.loadAfter = os.loadavg().map((l) => +l.toFixed(2));
+
+  console.log(`\n${table(groups)}\n`);
+  const grow = growth(groups);
+  if (grow) {
+    console.log(`Growth with steps (sequential; t = a·deliveries + b·visits fitted on 100 and 1,000 steps):`);
+    for (const [variant, g] of Object.entries(grow)) {
+      console.log(`  ${pad(variant, 11)} a = ${lpad(g.usPerDelivery.toFixed(1), 7)} µs/delivery, b = ${lpad(g.usPerVisit.toFixed(3), 6)} µs/memoized visit; 1,000 steps cost ${g.growth1000vs100.toFixed(0)}x 100 steps`);
+    }
+  }
+  const seq100 = groups.find((g) => g.id === "seq-100");
+  if (seq100?.ratios.onVsOff) {
+    const on = seq100.rows.find((r) => r.variant === "on");
+    const off = seq100.rows.find((r) => r.variant === "off");
+    console.log(`\nDetector cost (issue 3), 100-step workflow: all on ${fmtMs(on.ms.median)} ms vs all off ${fmtMs(off.ms.median)} ms per run — on/off = ${fmtX(seq100.ratios.onVsOff)} (rounds ${seq100.ratios.onVsOff.min.toFixed(2)}–${seq100.ratios.onVsOff.max.toFixed(2)})`);
+  }
+  const seq20 = groups.find((g) => g.id === "seq-20");
+  if (seq20) {
+    const on = seq20.rows.find((r) => r.variant === "on");
+    const h = seq20.rows.find((r) => r.variant === "handlerOn");
+    if (h) console.log(`20-step workflow: replay() ${on.runsPerSecond.toFixed(0)} runs/s, replayHandler() ${h.runsPerSecond.toFixed(1)} runs/s — replay is ${fmtX(seq20.ratios.handlerOnVsOn)} faster (detectors on in both; off in both: ${fmtX(seq20.ratios.handlerOffVsOff)})`);
+    else console.log(`20-step workflow: replayHandler() not built — no ratio`);
+  }
+  if (property) {
+    for (const [key, p] of Object.entries(property)) {
+      if (key === "source") continue;
+      console.log(`Property runs, 10-step dynamic pipeline, all detectors on, ${p.via}: ${p.runsPerSecond.median.toFixed(0)} runs/s (${p.runsPerSecond.min.toFixed(0)}–${p.runsPerSecond.max.toFixed(0)})`);
+    }
+  }
+  if (heap) {
+    const s = heap.sampled;
+    const mb = (b) => (b / 2 ** 20).toFixed(1);
+    console.log(
+      `Peak heap, 1,000-step run, all detectors on: ${mb(s.peak)} MB heapUsed at peak (${mb(s.before)} MB before the run, +${mb(s.peak - s.before)} MB), ${mb(s.retained)} MB after gc with the result alive; ${s.samples} samples. Runs with --max-old-space-size: ${Object.entries(heap.caps).map(([k, v]) => `${k} MB ${v}`).join(", ")}`,
+    );
+  }
+
+  // Targets
+  const targets = [];
+  const g1000 = groups.find((g) => g.id === "seq-1000");
+  if (g1000) {
+    const on = g1000.rows.find((r) => r.variant === "on");
+    targets.push({ target: "replay() all detectors on, 1,000 steps: within 3x the bare baseline", value: `${fmtX(g1000.ratios.onVsBare)}`, pass: g1000.ratios.onVsBare.median <= 3 });
+    targets.push({ target: "replay() all detectors on, 1,000 steps: under one second", value: `${fmtMs(on.ms.median)} ms`, pass: on.ms.median < 1000 });
+  }
+  if (seq20) {
+    const r = seq20.ratios.handlerOnVsOn;
+    targets.push({ target: "replay() >= 20x faster than replayHandler(), 20 steps", value: r ? fmtX(r) : "replayHandler not built", pass: r ? r.median >= 20 : undefined });
+  }
+  if (property) {
+    const p = property[property.source];
+    targets.push({ target: `>= 500 property runs/s, 10-step pipeline, detectors on (${property.source})`, value: `${p.runsPerSecond.median.toFixed(0)} runs/s`, pass: p.runsPerSecond.median >= 500 });
+  }
+  if (heap) targets.push({ target: "peak heap, 1,000-step run < 100 MB", value: `${(heap.sampled.peak / 2 ** 20).toFixed(1)} MB`, pass: heap.sampled.peak < 100 * 2 ** 20 });
+  console.log(`\nTargets:`);
+  for (const t of targets) console.log(`  ${t.pass === undefined ? "N/A " : verdict(t.pass)}  ${pad(t.target, 72)} ${t.value}`);
+  console.log(`\nload average before ${env.loadBefore.join(" ")}, after ${env.loadAfter.join(" ")} (${env.nproc} cores)`);
+
+  const results = { machine: env, quick, groups, growth: grow, property, heap, targets };
+  writeFileSync(join(here, "results.json"), JSON.stringify(results, null, 2) + "\n");
+  console.log(`results written to bench/results.json`);
+}
+
+await main();
