@@ -38,14 +38,13 @@ export type ReplayProperty<TValues extends unknown[]> = IAsyncPropertyWithHooks<
 
 /** Thrown by a failing case: the message is the run's report and a literal that reruns the case. */
 export class ReplayPropertyError extends Error {
-  constructor(
-    message: string,
-    /** The failing run. */
-    readonly result: ReplayResult,
-    options?: { cause?: unknown },
-  ) {
+  /** The failing run (not enumerable, so test runners do not print it after the report). */
+  declare readonly result: ReplayResult;
+
+  constructor(message: string, result: ReplayResult, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "ReplayPropertyError";
+    Object.defineProperty(this, "result", { value: result, enumerable: false });
   }
 }
 

@@ -1,0 +1,33 @@
+import { test } from "@fast-check/vitest";
+import { http, HttpResponse } from "msw";
+import { expect, it } from "vitest";
+import { assertReplayProperty, faults, replayProperty, zodPayload } from "workflow-replay/fast-check";
+import { route, schema } from "./workflow.js";
+
+const handlers = [http.post("https://mail.example.test/send", () => HttpResponse.json({ queued: true }))];
+
+const property = replayProperty(
+  route,
+  { payload: zodPayload(schema), schema, handlers, faults: faults({ steps: 6 }) },
+  (result, payload) => {
+    // whatever the faults did, the output is the stages applied once each, in order
+    let expected = payload.documentId;
+    for (const stage of payload.pipeline) {
+      if (stage === "fetch") expected = `<${expected}>`;
+      if (stage === "summarize") expected = expected.slice(0, 8);
+    }
+    expect(result.output).toBe(expected);
+    // and the history holds one result per stage (a duplicate delivery records a step twice: same id)
+    const recorded = new Map(result.steps.filter((s) => s.stepType === "Run").map((s) => [s.stepId, s.stepName]));
+    expect([...recorded.values()]).toEqual(payload.pipeline.map((stage, i) => `${stage}-${i}`));
+  },
+);
+
+it("survives every pipeline and fault schedule (fast-check's fc.assert, via assertReplayProperty)", async () => {
+  await assertReplayProperty(property, { numRuns: 200 });
+});
+
+// the same property with @fast-check/vitest: its arbitraries and one-case runner
+test.prop(property.arbitraries, { numRuns: 100 })("survives every pipeline and fault schedule (test.prop)", (payload, schedule) =>
+  property.runCase(payload, schedule),
+);
