@@ -20,10 +20,14 @@ export { historyFromRunLog } from "./history/from-run-log.js";
 export { captureDeliveries } from "./history/capture.js";
 export { HistoryError } from "./history/errors.js";
 
+// Detectors
+export { trackEffects } from "./detectors/track-effects.js";
+
 // Errors
 export { ReplayUsageError } from "./errors.js";
 
 // Types
+export type { TrackEffectsOptions } from "./detectors/track-effects.js";
 export type { HistoryCompatibility, HistoryReplayResult, ReplayHistoryOptions } from "./history/replay-history.js";
 export type { HistoryChange, HistoryChangeKind, StepShape } from "./history/compare.js";
 export type { ProductionAnswer } from "./history/messages.js";

@@ -4,6 +4,7 @@ import { Executor } from "./context/executor.js";
 import { MockWorkflowContext } from "./context/mock-context.js";
 import { createDetectors } from "./detectors/index.js";
 import type { PerturbationPass } from "./detectors/detector.js";
+import type { ObservedOwner } from "./detectors/track-effects.js";
 import { MockEndpoint } from "./engine/mock-endpoint.js";
 import type { GroupFormedEvent, ReplayObserver, StepIssuedEvent } from "./engine/observer.js";
 import { Simulator, type Endpoint, type RunState } from "./engine/simulator.js";
@@ -223,7 +224,7 @@ async function runReplay(
   const startTime = options.startTime instanceof Date ? options.startTime.getTime() : (options.startTime ?? DEFAULT_START_TIME);
   const detectors = createDetectors(options.checks);
   const observer = detectors.observer;
-  const owner = {};
+  const owner: ObservedOwner = { observer }; // trackEffects() reaches the observer through the frame's owner
   const parsePayload = payloadParser(options);
   const env = options.env ?? {};
   const deliveryTimeout = options.deliveryTimeout ?? 5_000;

@@ -126,6 +126,7 @@ export class Executor {
       type: lazy.stepType,
       inputs: lazy.inputs(),
       parentStep: frame?.step,
+      ...(this.abortThrown ? { afterAbort: this.abortThrown } : {}),
       memoized: position < this.nonPlanStepCount,
       location: userLocation,
       handle,

@@ -99,6 +99,8 @@ export class MockWorkflowContext<TPayload = unknown> {
   readonly port: QStashPort;
   /** @internal */
   readonly executor: Executor | undefined;
+  /** @internal The first abort this context threw as the dry run's disabled context (to tell a caught one). */
+  dryRunAbort: { stepName: string; error: Error } | undefined;
 
   constructor(init: MockContextInit<TPayload>, executor: Executor | undefined) {
     this.qstashClient = init.qstashClient;
@@ -253,7 +255,7 @@ export class MockWorkflowContext<TPayload = unknown> {
   }
 
   async cancel(): Promise<void> {
-    if (!this.executor) throw new ReplayAuthAbort(DISABLED_STEP_NAME);
+    if (!this.executor) throw this.disabledAbort("cancel");
     this.executor.abortThrown = { stepName: "cancel" };
     throw new ReplayCancelAbort();
   }
@@ -263,8 +265,14 @@ export class MockWorkflowContext<TPayload = unknown> {
   }
 
   private async addStep<T>(lazy: LazyStep<T>, handle: StepHandle): Promise<T> {
-    if (!this.executor) throw new ReplayAuthAbort(DISABLED_STEP_NAME);
+    if (!this.executor) throw this.disabledAbort(lazy.stepName);
     return await this.executor.addStep(lazy, handle);
+  }
+
+  private disabledAbort(stepName: string): Error {
+    const error = new ReplayAuthAbort(DISABLED_STEP_NAME);
+    this.dryRunAbort ??= { stepName, error };
+    return error;
   }
 }
 

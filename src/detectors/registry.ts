@@ -1,7 +1,27 @@
 import type { DetectorFactory } from "./detector.js";
+import { duplicateStepName } from "./duplicate-step-name.js";
+import { limitExceeded } from "./limit-exceeded.js";
+import { nestedStep } from "./nested-step.js";
+import { nondeterminism } from "./nondeterminism.js";
+import { nondeterministicSource } from "./nondeterministic-source.js";
 import { nonIdempotentStep } from "./non-idempotent-step.js";
+import { nonSerializableResult } from "./non-serializable-result.js";
+import { payloadMutation } from "./payload-mutation.js";
+import { sideEffectOutsideStep } from "./side-effect-outside-step.js";
+import { swallowedAbort } from "./swallowed-abort.js";
+import { unawaitedStep } from "./unawaited-step.js";
 
 /** Every detector, one module per finding kind. */
 export const FACTORIES: DetectorFactory[] = [
+  nondeterminism,
+  nondeterministicSource,
+  sideEffectOutsideStep,
+  duplicateStepName,
+  nonSerializableResult,
+  nestedStep,
+  swallowedAbort,
+  unawaitedStep,
+  payloadMutation,
+  limitExceeded,
   nonIdempotentStep,
 ];

@@ -137,7 +137,11 @@ export class MockEndpoint implements Endpoint {
   }
 
   /** The auth dry run: "step-found", "run-ended" or the error thrown before the first step. */
-  private async dryRun(init: MockContextInit<unknown>, frame: ScopeFrame): Promise<"step-found" | "run-ended" | { error: unknown }> {
+  private async dryRun(
+    init: MockContextInit<unknown>,
+    frame: ScopeFrame,
+    seen?: { caught?: { stepName: string; error: Error } },
+  ): Promise<"step-found" | "run-ended" | { error: unknown }> {
     const context = new MockWorkflowContext(init, undefined);
     try {
       await runInFrame({ ...frame, dryRun: true }, () => this.options.route(context as unknown as WorkflowContext<unknown>));
@@ -151,6 +155,7 @@ export class MockEndpoint implements Endpoint {
       }
       return { error };
     }
+    if (seen) seen.caught = context.dryRunAbort;
     return "run-ended";
   }
 
@@ -178,6 +183,8 @@ export class MockEndpoint implements Endpoint {
     }
     const init = this.contextInit(delivery, payload, delivery.port);
     let executor: Executor | undefined;
+    let returned: { value: unknown } | undefined;
+    const dry: { caught?: { stepName: string; error: Error } } = {};
     const end = (response: EndpointResponse, routeReturned: boolean): EndpointResponse => {
       observer?.deliveryEnd?.({
         invocation,
@@ -187,12 +194,15 @@ export class MockEndpoint implements Endpoint {
         outcome: response.finishCondition ?? "error",
         abortThrown: executor?.abortThrown,
         routeReturned,
+        ...(returned ? { returned } : {}),
+        ...(dry.caught ? { dryRunAbortCaught: dry.caught } : {}),
+        reparse: () => this.options.parsePayload(rawPayload),
         issued: executor?.issued ?? [],
       });
       return response;
     };
     try {
-      const auth = await this.withTimeout(this.dryRun(init, frame), () =>
+      const auth = await this.withTimeout(this.dryRun(init, frame, dry), () =>
         `[workflow-replay] Delivery ${invocation} did not settle within ${this.options.deliveryTimeout} ms: the code before the first step (auth dry run) awaits something that never resolves.`,
       );
       if (auth === "run-ended") {
@@ -212,6 +222,7 @@ export class MockEndpoint implements Endpoint {
         if (error instanceof DeliveryTimeout) throw error;
         return end(this.mapRouteError(error, delivery.port), false);
       }
+      returned = { value: result };
       let body: string | undefined;
       try {
         body = JSON.stringify(result);

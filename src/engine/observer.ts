@@ -18,6 +18,8 @@ export interface StepIssuedEvent {
   inputs: StepInputs;
   /** The step whose function was running when this step was issued (a nested step). */
   parentStep?: { name: string; id: number };
+  /** Set when a WorkflowAbort (or cancel) was already thrown to user code in this delivery. */
+  afterAbort?: { stepName: string };
   /** Whether the step will be served from history in this delivery. */
   memoized: boolean;
   /** Lazily taken location of the user's call; valid only while the hook runs. */
@@ -73,6 +75,12 @@ export interface DeliveryEndEvent {
   abortThrown?: { stepName: string };
   /** The route function returned normally (after an abort: the abort was swallowed). */
   routeReturned: boolean;
+  /** The auth dry run's abort was caught: the route returned without reaching a step (the SDK answers 400). */
+  dryRunAbortCaught?: { stepName: string; error: Error };
+  /** What the route function returned (raw, before JSON), when it returned after its real run. */
+  returned?: { value: unknown };
+  /** Parses the raw payload again with the delivery's parser: the payload as it was before user code ran. */
+  reparse?: () => unknown;
   /** Handles of the steps at or beyond the history frontier issued in this delivery, in order (see StepIssuedEvent.handle). */
   issued: Array<{ name: string; position: number; handle: { awaited: boolean } }>;
 }
@@ -90,6 +98,8 @@ export interface RequestSeenEvent {
 export interface EffectSeenEvent {
   frame: ScopeFrame;
   target: string;
+  /** The idempotency key the tracked call carries, if the user's trackEffects options name one. */
+  idempotencyKey?: string;
   location(): SourceLocation | undefined;
 }
 
