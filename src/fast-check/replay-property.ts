@@ -4,7 +4,7 @@ import { ReplayUsageError } from "../errors.js";
 import { replay } from "../replay.js";
 import type { ChecksOption, ReplayOptions, ReplayResult, RunStatus } from "../types.js";
 import { exhaustsRetries, toReplayFaults, type FaultSchedule } from "./faults.js";
-import { describeRun } from "./run-report.js";
+import { formatReport } from "../report/format-report.js";
 
 /** Options of {@link replayProperty}: every `replay()` option, with `payload` and `faults` as arbitraries. */
 export interface ReplayPropertyOptions<TPayload> extends Omit<ReplayOptions<TPayload>, "payload" | "faults"> {
@@ -50,10 +50,10 @@ export class ReplayPropertyError extends Error {
 
 const PROPERTY_KEYS = new Set(["payload", "faults", "expectStatus", "failOn"]);
 
-/** The literal of the replay options that rerun one case alone. */
+/** The literal of the replay options that rerun one case alone (`options`: the property's other options). */
 export function caseLiteral(payload: unknown, schedule: FaultSchedule | undefined): string {
   const { faults, events } = toReplayFaults(schedule);
-  const parts = [`payload: ${stringify(payload)}`];
+  const parts = ["...options", `payload: ${stringify(payload)}`];
   if (faults) parts.push(`faults: ${stringify(faults)}`);
   if (events) parts.push(`events: ${stringify(events)}`);
   return `{ ${parts.join(", ")} }`;
@@ -144,7 +144,7 @@ export function replayProperty<TPayload>(
     const message =
       `[workflow-replay] Replay property failed: ${problems.join("; ")}.\n` +
       `Rerun this case alone: await replay(route, ${caseLiteral(payload, schedule)})\n\n` +
-      describeRun(result);
+      formatReport(result, { color: false });
     throw new ReplayPropertyError(message, result, cause === undefined ? undefined : { cause });
   };
 

@@ -41,7 +41,7 @@ describe("replayProperty on a dynamic pipeline", () => {
     const error = details.errorInstance as Error & { result: { findings: Array<{ kind: string }> } };
     expect(error.result.findings.map((f) => f.kind)).toContain("duplicate-step-name");
     expect(error.message.split("\n")[0]).toMatchInlineSnapshot(`"[workflow-replay] Replay property failed: 1 error finding (duplicate-step-name)."`);
-    expect(error.message.split("\n")[1]).toMatchInlineSnapshot(`"Rerun this case alone: await replay(route, { payload: {"pipeline":["summarize","summarize"]} })"`);
+    expect(error.message.split("\n")[1]).toMatchInlineSnapshot(`"Rerun this case alone: await replay(route, { ...options, payload: {"pipeline":["summarize","summarize"]} })"`);
   });
 
   it("prints the seed, the path and the rerun literal in one message with assertReplayProperty", async () => {
@@ -54,7 +54,7 @@ describe("replayProperty on a dynamic pipeline", () => {
     expect(headline).toMatch(/^\[workflow-replay\] Property failed after \d+ runs? \(shrunk \d+ times?\)\.$/);
     expect(reproduce).toMatch(/^Replay this counterexample: fc\.assert\(property, \{ seed: 7, path: "[\d:]+", endOnFailure: true \}\)$/);
     expect(problem).toContain("duplicate-step-name");
-    expect(rerun).toMatch(/^Rerun this case alone: await replay\(route, \{ payload: \{"pipeline":\["(\w+)","\1"\]\} \}\)$/);
+    expect(rerun).toMatch(/^Rerun this case alone: await replay\(route, \{ \.\.\.options, payload: \{"pipeline":\["(\w+)","\1"\]\} \}\)$/);
   });
 
   it("passes 1,000 runs once the step names carry the entry's index", async () => {

@@ -86,7 +86,7 @@ describe("faults()", () => {
     expect(schedule.order).toEqual([1]);
     const message = (details.errorInstance as Error).message;
     expect(message.split("\n")[0]).toMatchInlineSnapshot(`"[workflow-replay] Replay property failed: the predicate threw: expected { reserved: true, charged: false } to deeply equal { reserved: true, charged: true }."`);
-    expect(message.split("\n")[1]).toMatch(/^Rerun this case alone: await replay\(route, \{ payload: .*, faults: \{"order":\[1\]\} \}\)$/);
+    expect(message.split("\n")[1]).toMatch(/^Rerun this case alone: await replay\(route, \{ \.\.\.options, payload: .*, faults: \{"order":\[1\]\} \}\)$/);
   });
 
   it("times events before, during and after the wait, and never", async () => {
@@ -123,6 +123,6 @@ describe("faults()", () => {
       (error: Error) => error,
     );
     expect(failure?.name).toBe("ReplayPropertyError");
-    expect(failure?.message.split("\n")[1]).toMatchInlineSnapshot(`"Rerun this case alone: await replay(route, { payload: {"orderId":"o-1","amount":5}, faults: {"crashAfterStep":[2]} })"`);
+    expect(failure?.message.split("\n")[1]).toMatchInlineSnapshot(`"Rerun this case alone: await replay(route, { ...options, payload: {"orderId":"o-1","amount":5}, faults: {"crashAfterStep":[2]} })"`);
   });
 });
