@@ -1,13 +1,15 @@
 import type { Finding } from "../types.js";
 import { codeFrame } from "./code-frame.js";
 import type { Style } from "./style.js";
-import { stringify } from "./values.js";
+import { stringify, wrap } from "./values.js";
 
 export interface FindingsOptions {
   style: Style;
   cwd: string;
   /** Show the source line under each location. */
   codeFrame: boolean;
+  /** Wrap messages and hints at this many columns (0: never). */
+  width: number;
 }
 
 /** `file:line:column`, relative to `cwd` when inside it. */
@@ -41,7 +43,7 @@ export function formatFinding(finding: Finding, index: number, o: FindingsOption
   const lines: string[] = [];
   const scope = where(finding);
   lines.push(`  ${paint(`${mark} ${index}. ${finding.kind}`)} ${style.dim(`(${finding.severity})`)}${scope ? style.dim(` · ${scope}`) : ""}`);
-  for (const line of finding.message.split("\n")) lines.push(`${pad}${line}`);
+  for (const line of wrap(finding.message, o.width - pad.length)) lines.push(`${pad}${line}`);
   if (finding.location) {
     lines.push(`${pad}${style.dim("at")} ${style.cyan(relativeLocation(finding.location, o.cwd))}`);
     if (o.codeFrame) lines.push(...codeFrame(finding.location, style, `${pad}  `));
@@ -56,7 +58,10 @@ export function formatFinding(finding: Finding, index: number, o: FindingsOption
     .filter(Boolean);
   hints.push(`If it is intended: replay(route, { checks: { ${JSON.stringify(finding.kind)}: "off" } }), or assertReplay(result, { allow: [${JSON.stringify(finding.kind)}] }).`);
   lines.push(`${pad}${style.bold("Hints:")}`);
-  hints.forEach((hint, i) => lines.push(`${pad}  ${i + 1}. ${hint}`));
+  hints.forEach((hint, i) => {
+    const [first = "", ...rest] = wrap(hint, o.width - pad.length - 5);
+    lines.push(`${pad}  ${i + 1}. ${first}`, ...rest.map((line) => `${pad}     ${line}`));
+  });
   return lines;
 }
 

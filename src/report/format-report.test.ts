@@ -7,7 +7,8 @@ import { formatReport } from "./format-report.js";
 import { defaultColor, stripAnsi } from "./style.js";
 
 const THIS_FILE = new URL(import.meta.url).pathname;
-const ONLY_LINE = readFileSync(THIS_FILE, "utf8").split("\n").findIndex((l) => l.includes(`await context.run("only", () => 1);`)) + 1;
+const MARK = "only-step" + "-marker";
+const ONLY_LINE = readFileSync(THIS_FILE, "utf8").split("\n").findIndex((l) => l.endsWith(MARK)) + 1;
 
 async function pipelineRun(): Promise<ReplayResult> {
   return replay(
@@ -90,7 +91,7 @@ describe("formatReport", () => {
 
   it("prints a finding with its location, the source line, expected and received, numbered hints", async () => {
     const result = await replay(async (context) => {
-      await context.run("only", () => 1);
+      await context.run("only", () => 1); // only-step-marker
     });
     const finding: Finding = {
       kind: "nondeterminism",
@@ -115,8 +116,8 @@ describe("formatReport", () => {
 
         ✗ 1. nondeterminism (error) · step "only" (id 1) · delivery #2
            The step at position 1 was named differently when the run was replayed.
-           at src/report/format-report.test.ts:10:27
-             10 │ const ONLY_LINE = readFileSync(THIS_FILE, "utf8").split("\\n").findIndex((l) => l.includes(\`await context.run("only", ()…
+           at src/report/format-report.test.ts:94:27
+             94 │       await context.run("only", () => 1); // only-step-marker
                 │                           ^
            Expected: {
                        "stepName": "only"
@@ -127,7 +128,8 @@ describe("formatReport", () => {
            Hints:
              1. Derive step names from the payload or from step results.
              2. If the name must change, deploy it under a new workflow URL.
-             3. If it is intended: replay(route, { checks: { "nondeterminism": "off" } }), or assertReplay(result, { allow: ["nondeterminism"] }).
+             3. If it is intended: replay(route, { checks: { "nondeterminism": "off" } }), or
+                assertReplay(result, { allow: ["nondeterminism"] }).
 
       Reproduce: replay(route, { ...sameOptions, seed: 1 })"
     `);

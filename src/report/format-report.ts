@@ -22,6 +22,8 @@ export interface ReportOptions {
   codeFrame?: boolean;
   /** Directory locations are printed relative to. Default `process.cwd()`. */
   cwd?: string;
+  /** Wrap finding messages and hints at this many columns; 0 never wraps. Default 100. */
+  width?: number;
   /** A line printed above the report (the matchers use it to say what was expected). */
   title?: string;
 }
@@ -92,7 +94,7 @@ export function formatReport(result: ReplayResult, options: ReportOptions = {}):
   if (result.findings.length > 0) {
     lines.push("", style.bold(`Findings (${countFindings(result.findings)})`));
     result.findings.forEach((finding, i) => {
-      lines.push("", ...formatFinding(finding, i + 1, { style, cwd: options.cwd ?? process.cwd(), codeFrame: options.codeFrame !== false }));
+      lines.push("", ...formatFinding(finding, i + 1, { style, cwd: options.cwd ?? process.cwd(), codeFrame: options.codeFrame !== false, width: options.width ?? 100 }));
     });
   }
   lines.push("", style.dim(`Reproduce: replay(route, { ...sameOptions, seed: ${result.seed} })`));

@@ -50,3 +50,22 @@ export function stringify(value: unknown, indent?: number): string {
     return String(value);
   }
 }
+
+/** Wraps a paragraph at word boundaries to lines of at most `width` characters (long words stay whole). */
+export function wrap(text: string, width: number): string[] {
+  if (width <= 0) return text.split("\n");
+  const out: string[] = [];
+  for (const paragraph of text.split("\n")) {
+    let line = "";
+    for (const word of paragraph.split(/ +/)) {
+      if (line && line.length + 1 + word.length > width) {
+        out.push(line);
+        line = word;
+      } else {
+        line = line ? `${line} ${word}` : word;
+      }
+    }
+    out.push(line);
+  }
+  return out;
+}
