@@ -25,7 +25,7 @@ describe("non-idempotent-step", () => {
     const [finding, ...rest] = kinds(result);
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({ severity: "warning", stepName: "charge", stepId: 1, invocation: 2 });
-    expect(finding!.message.replace(/ at \S+:\d+:\d+/, " at <location>")).toMatchInlineSnapshot(`"Step 'charge' (step 1) made POST https://pay.test/charges in deliveries 1 and 2: QStash runs a step at least once (a crash or a failed delivery after the body ran runs it again), and it carries no Idempotency-Key header, so the receiver performs it again. Make it idempotent: send a key that stays the same across retries, e.g. headers: { "Idempotency-Key": \`\${context.workflowRunId}-charge\` }."`);
+    expect(finding!.message.replace(/ at \S+:\d+:\d+/, " at <location>")).toMatchInlineSnapshot(`"Step 'charge' (step 1) sent POST https://pay.test/charges in deliveries 1 and 2: QStash runs a step at least once (a crash or a failed delivery after the body ran runs it again), and it carries no Idempotency-Key header, so the receiver performs it again. Make it idempotent: send a key that stays the same across retries, e.g. headers: { "Idempotency-Key": \`\${context.workflowRunId}-charge\` }."`);
   });
 
   it("stays quiet without a fault: the step body ran once", async () => {
@@ -71,5 +71,25 @@ describe("non-idempotent-step", () => {
     expect(kinds(raised).map((f) => f.severity)).toEqual(["error"]);
     const off = await replay(route, { handlers, faults: { crashAfterStep: [1] }, checks: { "non-idempotent-step": "off" }, perturb: false });
     expect(kinds(off)).toEqual([]);
+  });
+});
+
+describe("non-idempotent-step with tracked effects", () => {
+  const mailer = { sent: 0, send(_to: string, _key?: string) { this.sent += 1; } };
+
+  it("reports a tracked effect that a duplicate delivery repeats, and accepts one with a stable key", async () => {
+    const { trackEffects } = await import("./track-effects.js");
+    const route = (tracked: typeof mailer, key: boolean) => async (context: WorkflowContext<unknown>) => {
+      await context.run("notify", () => tracked.send("a@b.c", key ? `${context.workflowRunId}-notify` : undefined));
+      await context.run("done", () => true);
+    };
+    const plain = trackEffects(mailer, "mailer");
+    const reported = await replay(route(plain, false), { faults: { duplicateSteps: [1] }, perturb: false });
+    expect(kinds(reported).map((f) => [f.stepName, f.message.split(":")[0]])).toEqual([["notify", "Step 'notify' (step 1) called mailer.send in deliveries 1 and 2"]]);
+    expect(kinds(reported)[0]!.message).toContain("it was tracked without an idempotency key, so it happened again");
+    const keyed = trackEffects(mailer, "mailer2", { idempotencyKey: (_method, args) => args[1] as string | undefined });
+    const quiet = await replay(route(keyed, true), { faults: { duplicateSteps: [1] }, perturb: false });
+    expect(mailer.sent).toBeGreaterThanOrEqual(4);
+    expect(kinds(quiet)).toEqual([]);
   });
 });

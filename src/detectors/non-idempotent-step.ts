@@ -11,7 +11,7 @@ const NON_IDEMPOTENT_METHODS = new Set(["POST", "PATCH"]);
 interface Occurrence {
   stepName: string;
   stepId: number;
-  /** "POST https://api.test/charge" or "effect payments.charge" */
+  /** "sent POST https://api.test/charge" or "called payments.charge" */
   what: string;
   /** The idempotency key of each delivery that made it (undefined: none), by invocation. */
   keys: Map<number, string | undefined>;
@@ -73,11 +73,10 @@ export const nonIdempotentStep: DetectorFactory = (ctx) => {
       const method = event.method.toUpperCase();
       if (!NON_IDEMPOTENT_METHODS.has(method)) return;
       const url = event.url.split("?")[0]!;
-      record(event.frame, `${method} ${url}`, keyOf(event.headers), event.location);
+      record(event.frame, `sent ${method} ${url}`, keyOf(event.headers), event.location);
     },
     effectSeen(event: EffectSeenEvent) {
-      const key = (event as EffectSeenEvent & { idempotencyKey?: string }).idempotencyKey;
-      record(event.frame, `effect ${event.target}`, key, event.location);
+      record(event.frame, `called ${event.target}`, event.idempotencyKey, event.location);
     },
     finish() {
       for (const occurrence of seen.values()) {
@@ -86,7 +85,7 @@ export const nonIdempotentStep: DetectorFactory = (ctx) => {
         const first = keys[0];
         if (first !== undefined && keys.every((k) => k === first)) continue;
         const invocations = [...occurrence.keys.keys()].sort((a, b) => a - b);
-        const isRequest = !occurrence.what.startsWith("effect ");
+        const isRequest = occurrence.what.startsWith("sent ");
         const keyed = keys.some((k) => k !== undefined);
         const why = keyed
           ? `its idempotency key changed between deliveries (${keys.map((k) => (k === undefined ? "none" : JSON.stringify(k))).join(", ")}), so the receiver cannot tell it is the same request`
@@ -98,7 +97,7 @@ export const nonIdempotentStep: DetectorFactory = (ctx) => {
         ctx.report(
           {
             message:
-              `Step '${occurrence.stepName}' (step ${occurrence.stepId}${where}) made ${occurrence.what} in deliveries ${list(invocations)}: ` +
+              `Step '${occurrence.stepName}' (step ${occurrence.stepId}${where}) ${occurrence.what} in deliveries ${list(invocations)}: ` +
               `QStash runs a step at least once (a crash or a failed delivery after the body ran runs it again), and ${why}. ` +
               `Make it idempotent: send a key that stays the same across retries, e.g. headers: { "Idempotency-Key": \`\${context.workflowRunId}-${occurrence.stepName}\` }.`,
             stepName: occurrence.stepName,
