@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import { DEFAULT_SEVERITY } from "../../src/detectors/index.js";
+import type { ChecksOption, FindingKind } from "../../src/types.js";
+import { corpus } from "./corpus.js";
+import { runCase } from "./helpers.js";
+
+describe("detector corpus", () => {
+  it("catches every buggy workflow and raises no false alarm on the correct ones", async () => {
+    let bugs = 0;
+    let caught = 0;
+    let correct = 0;
+    let falseAlarms = 0;
+    const misses: string[] = [];
+    for (const { kind, buggy, correct: clean } of corpus) {
+      for (const c of buggy) {
+        bugs++;
+        const result = await runCase(c);
+        if (result.findings.some((f) => f.kind === kind)) caught++;
+        else misses.push(`missed ${kind}: ${c.title}`);
+      }
+      for (const c of clean) {
+        correct++;
+        const result = await runCase(c);
+        if (result.findings.length > 0) {
+          falseAlarms++;
+          misses.push(`false alarm in "${c.title}" (${kind}): ${result.findings.map((f) => f.kind).join(", ")}`);
+        }
+      }
+    }
+    console.log(`detectors: caught ${caught}/${bugs} bugs, false alarms ${falseAlarms}/${correct}`);
+    expect(misses).toEqual([]);
+    expect(caught).toBe(bugs);
+    expect(falseAlarms).toBe(0);
+    expect(bugs).toBeGreaterThanOrEqual(30);
+    expect(correct).toBeGreaterThanOrEqual(30);
+  });
+
+  it("reports nothing when checks turn every detector off", async () => {
+    const off = Object.fromEntries(Object.keys(DEFAULT_SEVERITY).map((k) => [k, "off"])) as ChecksOption;
+    for (const { buggy } of corpus) {
+      for (const c of buggy) {
+        if (c.title.includes("MB") || c.title.includes("1,001")) continue; // the limits' cost is the same either way
+        const result = await runCase(c, { checks: off });
+        expect(result.findings, c.title).toEqual([]);
+      }
+    }
+  });
+
+  it("has at least three buggy and three correct workflows per kind", () => {
+    const kinds = corpus.map((k) => k.kind);
+    const expected: FindingKind[] = [
+      "nondeterminism",
+      "nondeterministic-source",
+      "side-effect-outside-step",
+      "duplicate-step-name",
+      "non-serializable-result",
+      "nested-step",
+      "swallowed-abort",
+      "unawaited-step",
+      "payload-mutation",
+      "limit-exceeded",
+    ];
+    expect(kinds).toEqual(expected);
+    for (const k of corpus) {
+      expect(k.buggy.length, k.kind).toBeGreaterThanOrEqual(3);
+      expect(k.correct.length, k.kind).toBeGreaterThanOrEqual(3);
+    }
+  });
+});

@@ -1,0 +1,38 @@
+import { fileURLToPath } from "node:url";
+import { replay } from "../../src/replay.js";
+import type { Finding, FindingKind, ReplayOptions, ReplayResult } from "../../src/types.js";
+import { corpus, type CorpusCase, type KindCorpus } from "./corpus.js";
+
+/** Absolute path of the corpus module: the user's file every location must point into. */
+export const CORPUS_FILE = fileURLToPath(new URL("./corpus.ts", import.meta.url));
+
+export function kindCorpus(kind: FindingKind): KindCorpus {
+  const entry = corpus.find((k) => k.kind === kind);
+  if (!entry) throw new Error(`no corpus for ${kind}`);
+  return entry;
+}
+
+/** The buggy (or correct) case whose title starts with `title`. */
+export function caseOf(kind: FindingKind, title: string, list: "buggy" | "correct" = "buggy"): CorpusCase {
+  const found = kindCorpus(kind)[list].find((c) => c.title.startsWith(title));
+  if (!found) throw new Error(`no ${list} case "${title}" for ${kind}`);
+  return found;
+}
+
+export function runCase(c: CorpusCase, extra: ReplayOptions<any> = {}): Promise<ReplayResult> {
+  return replay(c.route() as never, { ...c.options, ...extra });
+}
+
+export function findingsOf(result: ReplayResult, kind: FindingKind): Finding[] {
+  return result.findings.filter((f) => f.kind === kind);
+}
+
+/** Runs a buggy case and returns its only finding of `kind` (throws when there is not exactly one). */
+export async function onlyFinding(kind: FindingKind, title: string, extra: ReplayOptions<any> = {}): Promise<Finding> {
+  const result = await runCase(caseOf(kind, title), extra);
+  const found = findingsOf(result, kind);
+  if (found.length !== 1) {
+    throw new Error(`expected one ${kind} finding for "${title}", got ${found.length}: ${JSON.stringify(found, null, 2)}`);
+  }
+  return found[0]!;
+}
