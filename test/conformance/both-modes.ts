@@ -11,6 +11,9 @@ export interface Comparable {
   output: unknown;
   invocations: number;
   steps: ReplayResult["steps"];
+  /** Stricter than the contract: every delivery's kind, virtual time, body size, retry count and answer. */
+  deliveries: string[];
+  endedAt: number;
   error?: { status: number; name: string; message: string; stepName?: string };
   failureFunctionResult?: unknown;
 }
@@ -21,6 +24,8 @@ export function comparable(result: ReplayResult): Comparable {
     output: result.output,
     invocations: result.invocations,
     steps: result.steps,
+    deliveries: result.deliveries.map((d) => `${d.kind} @${d.at} body=${d.bodySteps} retried=${d.retried} -> ${d.status} ${d.outcome}`),
+    endedAt: result.endedAt,
     ...(result.error
       ? {
           error: {
