@@ -1,7 +1,14 @@
 import { formatReport, type ReportOptions } from "./report/format-report.js";
 import type { FindingKind, ReplayResult, RunStatus } from "./types.js";
 
-/** Options of {@link assertReplay}. */
+/**
+ * Options of {@link assertReplay}.
+ *
+ * @example
+ * ```ts
+ * assertReplay(result, { allow: ["nondeterministic-source"], status: "completed", report: { color: false } });
+ * ```
+ */
 export interface AssertReplayOptions {
   /** Error findings of these kinds do not fail the assertion (warnings never do). */
   allow?: readonly FindingKind[];
@@ -11,7 +18,19 @@ export interface AssertReplayOptions {
   report?: ReportOptions;
 }
 
-/** Thrown by {@link assertReplay}; its message is the full report, `result` is the run. */
+/**
+ * Thrown by {@link assertReplay}; its message is the full report, `result` is the run.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   assertReplay(result);
+ * } catch (error) {
+ *   if (error instanceof ReplayAssertionError) console.log(error.result.findings.map((f) => f.kind));
+ *   throw error;
+ * }
+ * ```
+ */
 export class ReplayAssertionError extends Error {
   readonly result: ReplayResult;
   constructor(message: string, result: ReplayResult) {
@@ -21,7 +40,7 @@ export class ReplayAssertionError extends Error {
   }
 }
 
-/** Why a result fails {@link assertReplay}, or undefined when it passes. */
+/** @internal Why a result fails {@link assertReplay}, or undefined when it passes. */
 export function replayProblem(result: ReplayResult, options: Pick<AssertReplayOptions, "allow" | "status"> = {}): string | undefined {
   const allowed = new Set(options.allow ?? []);
   const problems: string[] = [];

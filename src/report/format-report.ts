@@ -5,7 +5,14 @@ import { formatDuration } from "./time.js";
 import { formatTimeline } from "./timeline.js";
 import { truncate } from "./values.js";
 
-/** Options of {@link formatReport}. */
+/**
+ * Options of {@link formatReport}.
+ *
+ * @example
+ * ```ts
+ * formatReport(result, { color: false, timeline: false, width: 0 }); // plain, findings only, no wrapping
+ * ```
+ */
 export interface ReportOptions {
   /**
    * ANSI colours. Default: on when stdout is a terminal, off when `NO_COLOR` is set (and on when

@@ -2,14 +2,31 @@ import { formatReport } from "../report/format-report.js";
 import { stringify } from "../report/values.js";
 import type { Finding, FindingKind, ReplayResult, RunStatus } from "../types.js";
 
-/** The part of vitest's matcher `this` the matchers use (structural, so no runtime import of vitest). */
+/**
+ * The part of vitest's matcher `this` the matchers use (structural, so no runtime import of vitest).
+ *
+ * @example
+ * ```ts
+ * // Call a matcher outside expect (e.g. from another runner's custom assertion):
+ * const ctx: MatcherContext = { isNot: false, equals: (a, b) => JSON.stringify(a) === JSON.stringify(b) };
+ * const { pass, message } = matchers.toHaveStatus.call(ctx, result, "completed");
+ * ```
+ */
 export interface MatcherContext {
   isNot: boolean;
   equals(a: unknown, b: unknown): boolean;
   utils?: { matcherHint?(name: string, received?: string, expected?: string, options?: { isNot?: boolean }): string };
 }
 
-/** What a vitest matcher returns. */
+/**
+ * What a vitest matcher returns.
+ *
+ * @example
+ * ```ts
+ * const outcome: MatcherResult = matchers.toHaveNoFindings.call(ctx, result);
+ * if (!outcome.pass) console.log(outcome.message());
+ * ```
+ */
 export interface MatcherResult {
   pass: boolean;
   message: () => string;
@@ -44,7 +61,16 @@ function failure(ctx: MatcherContext, name: string, expectedArg: string, summary
   return () => formatReport(result, { title: `${hint(ctx, name, expectedArg)}\n\n${summary}` });
 }
 
-/** Step names of the run's result steps, in history order (no Initial step, no parallel plan steps). */
+/**
+ * Step names of the run's result steps, in history order (no Initial step, no parallel plan steps):
+ * what `toHaveRunSteps` compares.
+ *
+ * @example
+ * ```ts
+ * import { runStepNames } from "workflow-replay/vitest";
+ * runStepNames(await replay(pipeline, { payload })); // ["fetch-0", "summarize-1", "email-2"]
+ * ```
+ */
 export function runStepNames(result: ReplayResult): string[] {
   return result.steps.filter((s) => s.stepType !== "Initial" && !(s.stepId === 0 && s.targetStep !== undefined)).map((s) => s.stepName);
 }
