@@ -153,6 +153,16 @@ export const corpus: KindCorpus[] = [
           await context.run("end", () => delay);
         },
       },
+      {
+        title: "waits for an event, notifies another run and sleeps until a recorded time",
+        route: () => async (context) => {
+          const { eventData } = await context.waitForEvent("approval", "order-7-approved", { timeout: "1d" });
+          await context.notify("tell-shipping", "order-7-shipping", { approved: eventData });
+          const at = await context.run("deadline", () => Date.now() + 60_000);
+          await context.sleepUntil("until-deadline", new Date(at));
+        },
+        options: { events: { "order-7-approved": { ok: true } } },
+      },
     ],
   },
   {
@@ -220,6 +230,19 @@ export const corpus: KindCorpus[] = [
           await context.run("use", () => JSON.stringify(config));
         },
         options: { handlers: api },
+      },
+      {
+        title: "logs outside steps",
+        route: () => {
+          const lines: string[] = [];
+          const log = (...parts: unknown[]) => lines.push(parts.map(String).join(" "));
+          return async (context) => {
+            log("starting", context.workflowRunId, "retried", context.retried);
+            const n = await context.run("count", () => 3);
+            log("counted", n);
+            return lines.length;
+          };
+        },
       },
     ],
   },
@@ -573,6 +596,14 @@ export const corpus: KindCorpus[] = [
           await context.run("validate", () => {
             throw new WorkflowNonRetryableError("invalid order");
           });
+        },
+      },
+      {
+        title: "cancels the run without catching the abort",
+        route: () => async (context) => {
+          const stop = await context.run("check", () => true);
+          if (stop) await context.cancel();
+          await context.run("never", () => 1);
         },
       },
     ],

@@ -8,17 +8,17 @@ describe("nondeterministic-source", () => {
   it("reports crypto.randomUUID() outside a step as a warning with its location", async () => {
     const finding = await onlyFinding(kind, "makes a trace id");
     expect(finding).toMatchObject({ severity: "warning", invocation: 1, location: { file: CORPUS_FILE } });
-    expect(finding.message).toMatchInlineSnapshot(`"crypto.randomUUID() was called outside context.run() in the auth dry run of delivery 1 at test/detectors/corpus.ts:164:34: its value is not recorded, so the next delivery sees a different one. Move it into a step: context.run("id", () => crypto.randomUUID())."`);
+    expect(finding.message).toMatchInlineSnapshot(`"crypto.randomUUID() was called outside context.run() in the auth dry run of delivery 1 at test/detectors/corpus.ts:174:34: its value is not recorded, so the next delivery sees a different one. Move it into a step: context.run("id", () => crypto.randomUUID())."`);
   });
 
   it("reports Date.now() outside a step, not the one inside the later step", async () => {
     const finding = await onlyFinding(kind, "takes the start time");
-    expect(finding.message).toMatchInlineSnapshot(`"Date.now() was called outside context.run() in the auth dry run of delivery 1 at test/detectors/corpus.ts:171:32: its value is not recorded, so the next delivery sees a different one. Move it into a step: context.run("now", () => Date.now())."`);
+    expect(finding.message).toMatchInlineSnapshot(`"Date.now() was called outside context.run() in the auth dry run of delivery 1 at test/detectors/corpus.ts:181:32: its value is not recorded, so the next delivery sees a different one. Move it into a step: context.run("now", () => Date.now())."`);
   });
 
   it("reports new Date() without arguments", async () => {
     const finding = await onlyFinding(kind, "computes today's date");
-    expect(finding.message).toMatchInlineSnapshot(`"new Date() was called outside context.run() in the auth dry run of delivery 1 at test/detectors/corpus.ts:179:25: its value is not recorded, so the next delivery sees a different one. Move it into a step: context.run("now", () => new Date().toISOString())."`);
+    expect(finding.message).toMatchInlineSnapshot(`"new Date() was called outside context.run() in the auth dry run of delivery 1 at test/detectors/corpus.ts:189:25: its value is not recorded, so the next delivery sees a different one. Move it into a step: context.run("now", () => new Date().toISOString())."`);
   });
 
   it("reports performance.now() and crypto.getRandomValues()", async () => {
@@ -26,8 +26,8 @@ describe("nondeterministic-source", () => {
     const bytes = await onlyFinding(kind, "draws bytes");
     expect([perf.message, bytes.message]).toMatchInlineSnapshot(`
       [
-        "performance.now() was called outside context.run() in the auth dry run of delivery 1 at test/detectors/corpus.ts:186:34: its value is not recorded, so the next delivery sees a different one. Move it into a step: context.run("now", () => performance.now()).",
-        "crypto.getRandomValues() was called outside context.run() in the auth dry run of delivery 1 at test/detectors/corpus.ts:194:31: its value is not recorded, so the next delivery sees a different one. Move it into a step: context.run("random-bytes", () => Array.from(crypto.getRandomValues(new Uint8Array(16)))).",
+        "performance.now() was called outside context.run() in the auth dry run of delivery 1 at test/detectors/corpus.ts:196:34: its value is not recorded, so the next delivery sees a different one. Move it into a step: context.run("now", () => performance.now()).",
+        "crypto.getRandomValues() was called outside context.run() in the auth dry run of delivery 1 at test/detectors/corpus.ts:204:31: its value is not recorded, so the next delivery sees a different one. Move it into a step: context.run("random-bytes", () => Array.from(crypto.getRandomValues(new Uint8Array(16)))).",
       ]
     `);
   });
