@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { test } from "@fast-check/vitest";
 import { http, HttpResponse } from "msw";
 import { expect, it } from "vitest";
@@ -31,3 +32,11 @@ it("survives every pipeline and fault schedule (fast-check's fc.assert, via asse
 test.prop(property.arbitraries, { numRuns: 100 })("survives every pipeline and fault schedule (test.prop)", (payload, schedule) =>
   property.runCase(payload, schedule),
 );
+
+it("keeps readme-example.test.ts identical to the README's example", () => {
+  const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+  const section = readme.split("## Fuzzing dynamic pipelines")[1]!;
+  const snippet = section.split("```ts\n")[1]!.split("```")[0];
+  const example = readFileSync(new URL("./readme-example.test.ts", import.meta.url), "utf8");
+  expect(example.slice(example.indexOf("\n") + 1)).toBe(snippet);
+});

@@ -15,7 +15,7 @@ const route = async (context: WorkflowContext<Payload>) => {
       if (stage !== "email") return `${text}>${stage}`;
       await fetch("https://mail.test/send", {
         method: "POST",
-        // drop this header and the property fails: non-idempotent-step, shrunk to one crash on this step
+        // drop this header and the property fails: non-idempotent-step, shrunk to one fault on this step
         headers: { "Idempotency-Key": `${context.workflowRunId}-${i}` },
         body: text,
       });
