@@ -1,11 +1,11 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", vitest: "src/vitest/index.ts", "fast-check": "src/fast-check/index.ts" },
+  entry: { index: "src/index.ts", vitest: "src/vitest/index.ts", "fast-check": "src/fast-check/index.ts", cli: "src/cli/index.ts" },
   format: ["esm", "cjs"],
   dts: true,
   sourcemap: true,
   clean: true,
   target: "node20",
-  external: ["@upstash/workflow", "msw", "fast-check", "vitest", "zod", "express"],
+  external: ["@upstash/workflow", "msw", "fast-check", "vitest", "zod", "express", "tsx"],
 });

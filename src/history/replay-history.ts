@@ -24,7 +24,11 @@ export interface HistoryCompatibility {
   changes: HistoryChange[];
   /** Recorded positions (result steps, parallel branches and pending steps; Initial excluded). */
   recordedSteps: number;
-  /** Names of the steps today's code adds after the recorded end (the safe change). */
+  /**
+   * Names of the steps today's code issues after the recorded end, as far as the walk got (it stops
+   * at the first one). For a finished run they were added (the safe change) and are listed in
+   * `changes` as "appended"; for an in-flight run they are simply where the run goes next.
+   */
   appended: string[];
   /** What the SDK answered when QStash redelivered the last recorded message to today's code. */
   production?: ProductionAnswer;
@@ -124,7 +128,11 @@ export async function replayHistory<TPayload = unknown, TResult = unknown>(
     ? { status: firstDelivery.status, outcome: firstDelivery.outcome, ...(firstDelivery.error ? { error: firstDelivery.error.message } : {}) }
     : undefined;
 
-  const changes = compareWalk(recorded, walk, strict);
+  const walked = compareWalk(recorded, walk, strict);
+  // Past the end of an in-flight run's history, today's code is just where the run goes next; only
+  // a finished run's history tells that a step was added.
+  const finished = valid.status === "completed" || valid.status === "failed" || valid.status === "cancelled";
+  const changes = finished ? walked : walked.filter((c) => c.kind !== "appended");
   const errors = changes.filter((c) => c.severity === "error");
   const first = errors.find((c) => !c.pending);
   const incompatibleAnswer = production?.error && /^Incompatible /.test(production.error) ? production.error : undefined;
@@ -144,7 +152,7 @@ export async function replayHistory<TPayload = unknown, TResult = unknown>(
       });
     }
   }
-  const appended = changes.filter((c) => c.kind === "appended").map((c) => c.current!.name);
+  const appended = walked.filter((c) => c.kind === "appended").map((c) => c.current!.name);
   const compatibility: HistoryCompatibility = {
     compatible: errors.length === 0 && !incompatibleAnswer,
     summary: summarize(changes, errors.length === 0 ? incompatibleAnswer : undefined),
