@@ -105,23 +105,25 @@ export function compareWalk(recorded: RecordedPosition[], walk: WalkOutcome, str
   const reportedGroups = new Set<number>();
   for (const members of units.values()) {
     const width = members.length;
+    const groups = new Map<number, { start: number; width: number }>();
     for (const member of members) {
       const group = member.claim?.recorded.group;
-      if (!group || group.width === width || reportedGroups.has(group.start)) continue;
-      reportedGroups.add(group.start);
-      const recordedMembers = recorded.filter((r) => r.position >= group.start && r.position < group.start + group.width);
-      for (const m of members) coveredCode.add(m);
-      for (const r of recordedMembers) coveredRecorded.add(r.position);
-      const first = recordedMembers[0]!;
-      changes.push({
-        kind: "width-changed",
-        position: group.start,
-        recorded: { ...recordedShape(first), position: group.start, name: recordedMembers.map((r) => r.name).join(", ") },
-        current: { ...codeShape(members[0]!), name: members.map((m) => m.name).join(", ") },
-        sdkDetects: true,
-        severity: "error",
-      });
+      if (group && group.width !== width && !reportedGroups.has(group.start)) groups.set(group.start, group);
     }
+    if (groups.size === 0) continue;
+    const recordedMembers = recorded.filter((r) => [...groups.values()].some((g) => r.position >= g.start && r.position < g.start + g.width));
+    for (const g of groups.values()) reportedGroups.add(g.start);
+    for (const m of members) coveredCode.add(m);
+    for (const r of recordedMembers) coveredRecorded.add(r.position);
+    const first = recordedMembers[0]!;
+    changes.push({
+      kind: "width-changed",
+      position: first.position,
+      recorded: { ...recordedShape(first), name: recordedMembers.map((r) => r.name).join(", ") },
+      current: { ...codeShape(members[0]!), name: members.map((m) => m.name).join(", ") },
+      sdkDetects: true,
+      severity: "error",
+    });
   }
 
   // Order: steps matched by name that are out of the recorded order.

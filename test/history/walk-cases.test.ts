@@ -100,3 +100,17 @@ describe("the walk classifies combined and parallel edits", () => {
     expect(result.compatibility.changes.map((c) => `${c.kind}@${c.position}`)).toEqual(["renamed@1"]);
   });
 });
+
+describe("parallel width changes are one change per group", () => {
+  it("sequential steps made parallel", async () => {
+    const v = await verdict(["a", "p", "q", "b"], ["a", ["p", "q"], "b"]);
+    expect(v.changes).toEqual(["width-changed@2"]);
+    expect(v.sdk).toBe("Incompatible number of parallel steps when call state was 'discard'. Expected 2, got 1 from the request.");
+  });
+
+  it("a group made sequential: the SDK's answer is a name error further on", async () => {
+    const v = await verdict(["a", ["p", "q"], "b"], ["a", "p", "q", "b"]);
+    expect(v.changes).toEqual(["width-changed@2"]);
+    expect(v.sdk).toBe("Incompatible step name. Expected 'b', got 'p' from the request");
+  });
+});
