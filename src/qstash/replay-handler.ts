@@ -15,6 +15,7 @@ import { QStashRestApi } from "./rest-api.js";
 import { currentSdkScope } from "./sdk-scope.js";
 import type { SignatureMode, SigningKeys } from "./signing.js";
 import { WireEndpoint, type WorkflowHandler } from "./wire-endpoint.js";
+import { historyExtras } from "../history/extras.js";
 
 /** Options of {@link replayHandler}: those of `replay()` that QStash owns, plus signing. */
 export interface ReplayHandlerOptions<TPayload = unknown>
@@ -146,6 +147,7 @@ function buildResult(run: RunState, seed: number, children: ReplayResult["childr
     payload: run.payload ?? null,
     headers: { ...run.headers },
     steps: run.log.map((s) => ({ ...s })),
+    ...historyExtras(run, run.status === "running" ? "waiting" : run.status),
   };
   return {
     status: run.status === "running" ? "waiting" : run.status,

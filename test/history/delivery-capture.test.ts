@@ -10,7 +10,7 @@ import {
   simulatorEnv,
 } from "../../src/index.js";
 import type { HistoryReplayResult, RecordedHistory } from "../../src/index.js";
-import { fanOut, order, type Order } from "../../fixtures/workflows.js";
+import { approval, fanOut, order, type Order } from "../../fixtures/workflows.js";
 
 /** What must be identical between two replays of the same run. */
 function outcome(result: HistoryReplayResult) {
@@ -105,5 +105,19 @@ describe("histories from captured deliveries", () => {
     const a = await replayHistory(order, { ...history, headers: {} });
     const b = await replayHistory(order, viaReplay.history);
     expect(outcome(a)).toEqual(outcome(b));
+  });
+});
+
+describe("replayHandler's result.history", () => {
+  it("records the pending wait of a run stopped at waitForEvent, like replay()", async () => {
+    const { handler } = serve(approval, { env: simulatorEnv() });
+    const options = { payload: { requestId: "req_5" }, workflowRunId: "wait-h", until: 3_600_000 };
+    const viaHandler = await replayHandler(handler, options);
+    const viaReplay = await replay(approval, options);
+    expect(viaHandler.history.status).toBe("waiting");
+    expect(viaHandler.history.pending).toEqual([
+      { stepId: 2, stepName: "await-decision", stepType: "Wait", concurrent: 1, waitEventId: "approval-req_5", timeout: "3d" },
+    ]);
+    expect(viaHandler.history).toEqual(viaReplay.history);
   });
 });
