@@ -114,3 +114,30 @@ describe("parallel width changes are one change per group", () => {
     expect(v.sdk).toBe("Incompatible step name. Expected 'b', got 'p' from the request");
   });
 });
+
+describe("histories with calls", () => {
+  it("replays a recorded context.call from the history, with no handler needed", async () => {
+    const { http, HttpResponse } = await import("msw");
+    const route = async (context: WorkflowContext<unknown>) => {
+      const res = await context.call<{ price: number }>("quote", { url: "https://api.example.com/quote", method: "POST", body: "{}" });
+      return await context.run("total", () => res.body.price * 2);
+    };
+    const recorded = await replay(route, {
+      handlers: [http.post("https://api.example.com/quote", () => HttpResponse.json({ price: 21 }))],
+      workflowRunId: "call",
+      perturb: false,
+    });
+    expect(recorded.output).toBe(42);
+    const result = await replayHistory(route, recorded.history);
+    expect(result.compatibility.compatible).toBe(true);
+    expect(result.status).toBe("completed");
+    expect(result.output).toBe(42);
+    // a renamed call is caught like any other step
+    const renamed = async (context: WorkflowContext<unknown>) => {
+      const res = await context.call<{ price: number }>("get-quote", { url: "https://api.example.com/quote", method: "POST", body: "{}" });
+      return await context.run("total", () => res.body.price * 2);
+    };
+    const broken = await replayHistory(renamed, recorded.history);
+    expect(broken.compatibility.summary).toBe("incompatible: step 1 renamed 'quote' → 'get-quote'");
+  });
+});
