@@ -15,7 +15,7 @@ describe("the delivery model", () => {
         await context.run("one", () => 1);
         await context.run("two", () => 2);
       },
-      { payload: { count: 0 } },
+      { payload: { count: 0 }, perturb: false },
     );
     expect(result.invocations).toBe(3);
     // dry run and real run share one parsed object per delivery (the SDK passes the same payload to both)
@@ -32,7 +32,7 @@ describe("the delivery model", () => {
       afterFirst++;
       await context.run("two", () => 2);
       await context.run("three", () => 3);
-    });
+    }, { perturb: false });
     expect(result.invocations).toBe(4);
     expect(top).toBe(8);
     expect(afterFirst).toBe(3);
