@@ -27,7 +27,13 @@ export interface Program {
   seed: number;
   headers: Record<string, string>;
   /** Delivery order of messages ready at the same time (parallel branches), duplicated deliveries. */
-  faults: { order?: number[]; duplicateDeliveries?: number[] };
+  faults: {
+    order?: number[];
+    duplicateDeliveries?: number[];
+    duplicateSteps?: number[];
+    failSteps?: Array<{ stepId: number; attempts: number }>;
+    crashAfterStep?: number[];
+  };
 }
 
 export const TARGETS = {
@@ -95,6 +101,9 @@ export const programArbitrary: fc.Arbitrary<Program> = fc.record({
     {
       order: fc.array(fc.nat({ max: 5 }), { minLength: 1, maxLength: 6 }),
       duplicateDeliveries: fc.array(fc.integer({ min: 1, max: 12 }), { maxLength: 2 }),
+      duplicateSteps: fc.array(fc.integer({ min: 1, max: 8 }), { maxLength: 2 }),
+      failSteps: fc.array(fc.record({ stepId: fc.integer({ min: 1, max: 8 }), attempts: fc.integer({ min: 1, max: 2 }) }), { maxLength: 2 }),
+      crashAfterStep: fc.array(fc.integer({ min: 1, max: 8 }), { maxLength: 2 }),
     },
     { requiredKeys: [] },
   ),
