@@ -36,7 +36,16 @@ export type ReplayProperty<TValues extends unknown[]> = IAsyncPropertyWithHooks<
   readonly runCase: (...values: TValues) => Promise<void>;
 };
 
-/** Thrown by a failing case: the message is the run's report and a literal that reruns the case. */
+/**
+ * Thrown by a failing case: the message is the run's report and a literal that reruns the case;
+ * `result` holds the failing run.
+ *
+ * @example
+ * ```ts
+ * const details = await fc.check(replayProperty(route, { payload }));
+ * if (details.errorInstance instanceof ReplayPropertyError) console.log(details.errorInstance.result.findings);
+ * ```
+ */
 export class ReplayPropertyError extends Error {
   /** The failing run (not enumerable, so test runners do not print it after the report). */
   declare readonly result: ReplayResult;
@@ -50,7 +59,14 @@ export class ReplayPropertyError extends Error {
 
 const PROPERTY_KEYS = new Set(["payload", "faults", "expectStatus", "failOn"]);
 
-/** The literal of the replay options that rerun one case alone (`options`: the property's other options). */
+/**
+ * The literal of the replay options that rerun one case alone (`options`: the property's other options).
+ *
+ * @example
+ * ```ts
+ * caseLiteral({ n: 1 }, schedule); // '{ ...options, payload: {"n":1}, faults: {"crashAfterStep":[2]} }'
+ * ```
+ */
 export function caseLiteral(payload: unknown, schedule: FaultSchedule | undefined): string {
   const { faults, events } = toReplayFaults(schedule);
   const parts = ["...options", `payload: ${stringify(payload)}`];
