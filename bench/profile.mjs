@@ -13,7 +13,9 @@ import { basename, dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..");
+const args0 = process.argv.slice(2);
+// --root=<dir>: profile another build of the package (its dist/index.js), e.g. a copy with a change
+const root = args0.find((a) => a.startsWith("--root="))?.slice(7) ?? join(here, "..");
 const args = process.argv.slice(2);
 const option = (name, fallback) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
 const top = Number(option("top", 25));
@@ -62,6 +64,8 @@ if (summarizeFile) {
     "seq-1000-on": () => replay(sequential(1000), { payload: {} }),
     "seq-1000-off": () => replay(sequential(1000), { payload: {}, ...OFF }),
     "seq-10-on": () => replay(sequential(10), { payload: {} }),
+    "seq-10-off": () => replay(sequential(10), { payload: {}, ...OFF }),
+    "fan-out-off": () => replay(fanOut(50), { payload: {}, ...OFF }),
     "seq-100-on": () => replay(sequential(100), { payload: {} }),
     "fan-out-on": () => replay(fanOut(50), { payload: {} }),
     "pipeline-on": () => replay(dynamicPipeline, { payload: pipelinePayload(10) }),
@@ -88,7 +92,7 @@ if (summarizeFile) {
   const small = /-(10|20)-|pipeline|fan-out/.test(name);
   const child = spawnSync(
     process.execPath,
-    ["--cpu-prof", `--cpu-prof-dir=${dir}`, "--cpu-prof-interval=200", fileURLToPath(import.meta.url), "--child", `--case=${name}`, `--runs=${option("runs", small ? 300 : 5)}`],
+    ["--cpu-prof", `--cpu-prof-dir=${dir}`, "--cpu-prof-interval=200", fileURLToPath(import.meta.url), "--child", `--case=${name}`, `--root=${root}`, `--runs=${option("runs", small ? 300 : 5)}`],
     { stdio: "inherit" },
   );
   if (child.status !== 0) process.exit(child.status ?? 1);
