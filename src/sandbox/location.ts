@@ -15,9 +15,22 @@ const HARNESS_DIR = (() => {
 
 const FRAME = /\(?((?:file:\/\/)?[^()\s]+?):(\d+):(\d+)\)?\s*$/;
 
+/**
+ * The package root's `src/` and `dist/`: with source maps on (vitest's hook), frames of the built
+ * harness are reported at their `src/` positions, so both count as the harness — except the
+ * project's own test files that sit next to the sources.
+ */
+const HARNESS_SOURCES = (() => {
+  if (!HARNESS_DIR) return [] as string[];
+  const root = HARNESS_DIR.replace(/(dist|src)\/$/, "");
+  return [`${root}dist/`, `${root}src/`];
+})();
+const TEST_FILE = /\.(test|spec|test-d)\.[cm]?[jt]sx?$/;
+
 function isUserFile(file: string): boolean {
   if (file.startsWith("node:") || file.includes("/node_modules/") || file.startsWith("internal/")) return false;
-  if (HARNESS_DIR && file.startsWith(HARNESS_DIR)) return false;
+  if (HARNESS_DIR && file.startsWith(HARNESS_DIR) && !TEST_FILE.test(file)) return false;
+  for (const dir of HARNESS_SOURCES) if (file.startsWith(dir) && !TEST_FILE.test(file)) return false;
   return true;
 }
 
@@ -57,7 +70,7 @@ export function userLocation(): SourceLocation | undefined {
   for (const site of sites as NodeJS.CallSite[]) {
     const name = site.getFileName();
     if (!name || name.startsWith("node:") || name.includes("/node_modules/")) continue;
-    if ((HARNESS_DIR && name.startsWith(HARNESS_DIR)) || (HARNESS_URL && name.startsWith(HARNESS_URL))) continue;
+    if (((HARNESS_DIR && name.startsWith(HARNESS_DIR)) || (HARNESS_URL && name.startsWith(HARNESS_URL))) && !TEST_FILE.test(name)) continue;
     if (previousPrepare) {
       const found = firstUserFrame(String(previousPrepare(holder, [site])));
       if (found) return found;
