@@ -49,7 +49,7 @@ describe("formatReport", () => {
          #5  +10m 0.5s  2025-01-01T00:10:00.500Z  step      woke from sleep "cool-down" · planned 2 in parallel: "a", "b"
          #6  +10m 0.6s  2025-01-01T00:10:00.600Z  step      ran "a" → 1
          #7  +10m 0.6s  2025-01-01T00:10:00.600Z  step      ran "b" → 2
-         #8  +10m 0.7s  2025-01-01T00:10:00.700Z  step      no new step
+         #8  +10m 0.7s  2025-01-01T00:10:00.700Z  step      result of "a" arrived · other parallel branches still running
          #9  +10m 0.7s  2025-01-01T00:10:00.700Z  step      call "job" dispatched
         #10  +10m 0.9s  2025-01-01T00:10:00.900Z  callback  call "job" answered 200 → {"jobId":"j1"}
         #11  +10m 1s    2025-01-01T00:10:01.000Z  step      wait "wait-done" for event "job-done" (timeout 1h)

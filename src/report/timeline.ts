@@ -47,7 +47,11 @@ function deliveryParts(result: ReplayResult, d: DeliveryRecord, isLast: boolean,
     else if (d.kind === "step" && d.submitted.length === 0) {
       if (isLast && result.status === "completed") parts.push(style.green(`returned → ${truncate(JSON.stringify(result.output) ?? "undefined", o.maxValue)}`));
       else if (isLast && result.status === "cancelled") parts.push(style.yellow("cancelled the run"));
-      else parts.push(style.dim("no new step"));
+      else {
+        const delivered: Step | undefined = d.kind === "step" ? result.steps[d.bodySteps - 1] : undefined;
+        const branch = delivered && delivered.concurrent > 1 && delivered.stepId > 0 ? JSON.stringify(delivered.stepName) : undefined;
+        parts.push(style.dim(branch ? `result of ${branch} arrived · other parallel branches still running` : "no new step"));
+      }
     }
   } else {
     const error = d.error ? `${d.error.name}: ${d.error.message}` : d.outcome;
