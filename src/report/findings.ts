@@ -1,5 +1,6 @@
 import type { Finding } from "../types.js";
 import { codeFrame } from "./code-frame.js";
+import { diffLines, trimDiff } from "./diff.js";
 import type { Style } from "./style.js";
 import { stringify, wrap } from "./values.js";
 
@@ -26,6 +27,33 @@ function block(value: unknown, indent: string): string {
   return kept.map((line, i) => (i === 0 ? line : `${indent}${line}`)).join("\n");
 }
 
+function isObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null;
+}
+
+/**
+ * Expected against received: two lines for scalars; for objects and arrays a line diff of their
+ * pretty JSON (`-` expected, `+` received), unchanged runs beyond two lines of context elided.
+ */
+function expectedReceived(finding: Finding, pad: string, style: Style): string[] {
+  if (!isObject(finding.expected) || !isObject(finding.received)) {
+    return [
+      `${pad}${style.green(`Expected: ${block(finding.expected, `${pad}          `)}`)}`,
+      `${pad}${style.red(`Received: ${block(finding.received, `${pad}          `)}`)}`,
+    ];
+  }
+  const expected = stringify(finding.expected, 2).split("\n").slice(0, 200);
+  const received = stringify(finding.received, 2).split("\n").slice(0, 200);
+  const out = [`${pad}${style.green("- Expected")}  ${style.red("+ Received")}`];
+  for (const line of trimDiff(diffLines(expected, received), 2)) {
+    if (line === "…") out.push(`${pad}  ${style.dim("…")}`);
+    else if (line.op === "-") out.push(`${pad}${style.green(`- ${line.text}`)}`);
+    else if (line.op === "+") out.push(`${pad}${style.red(`+ ${line.text}`)}`);
+    else out.push(`${pad}  ${style.dim(line.text)}`);
+  }
+  return out;
+}
+
 function where(finding: Finding): string {
   const parts: string[] = [];
   if (finding.stepName !== undefined) parts.push(`step ${JSON.stringify(finding.stepName)}${finding.stepId !== undefined ? ` (id ${finding.stepId})` : ""}`);
@@ -48,10 +76,7 @@ export function formatFinding(finding: Finding, index: number, o: FindingsOption
     lines.push(`${pad}${style.dim("at")} ${style.cyan(relativeLocation(finding.location, o.cwd))}`);
     if (o.codeFrame) lines.push(...codeFrame(finding.location, style, `${pad}  `));
   }
-  if (finding.expected !== undefined || finding.received !== undefined) {
-    lines.push(`${pad}${style.green(`Expected: ${block(finding.expected, `${pad}          `)}`)}`);
-    lines.push(`${pad}${style.red(`Received: ${block(finding.received, `${pad}          `)}`)}`);
-  }
+  if (finding.expected !== undefined || finding.received !== undefined) lines.push(...expectedReceived(finding, pad, style));
   const hints = (finding.hint ?? "")
     .split(/\n+/)
     .map((h) => h.trim())

@@ -119,12 +119,11 @@ describe("formatReport", () => {
            at src/report/format-report.test.ts:94:27
              94 │       await context.run("only", () => 1); // only-step-marker
                 │                           ^
-           Expected: {
-                       "stepName": "only"
-                     }
-           Received: {
-                       "stepName": "only-2"
-                     }
+           - Expected  + Received
+             {
+           -   "stepName": "only"
+           +   "stepName": "only-2"
+             }
            Hints:
              1. Derive step names from the payload or from step results.
              2. If the name must change, deploy it under a new workflow URL.
@@ -132,6 +131,41 @@ describe("formatReport", () => {
                 assertReplay(result, { allow: ["nondeterminism"] }).
 
       Reproduce: replay(route, { ...sameOptions, seed: 1 })"
+    `);
+  });
+
+  it("shows scalar divergences as two lines, and only the changed part of a long object", async () => {
+    const result = await replay(async (context) => context.run("only", () => 1));
+    const base = Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, i]));
+    const findings: Finding[] = [
+      { kind: "nondeterminism", severity: "error", message: "The sleep changed.", expected: "10m", received: "1h" },
+      { kind: "nondeterminism", severity: "error", message: "The call body changed.", expected: base, received: { ...base, k5: "five" } },
+    ];
+    const text = formatReport(withFindings(result, findings), { color: false, timeline: false });
+    expect(text.slice(text.indexOf("The sleep changed."), text.indexOf("Reproduce"))).toMatchInlineSnapshot(`
+      "The sleep changed.
+           Expected: "10m"
+           Received: "1h"
+           Hints:
+             1. If it is intended: replay(route, { checks: { "nondeterminism": "off" } }), or
+                assertReplay(result, { allow: ["nondeterminism"] }).
+
+        ✗ 2. nondeterminism (error)
+           The call body changed.
+           - Expected  + Received
+             …
+               "k3": 3,
+               "k4": 4,
+           -   "k5": 5,
+           +   "k5": "five",
+               "k6": 6,
+               "k7": 7,
+             …
+           Hints:
+             1. If it is intended: replay(route, { checks: { "nondeterminism": "off" } }), or
+                assertReplay(result, { allow: ["nondeterminism"] }).
+
+      "
     `);
   });
 
