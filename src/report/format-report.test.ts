@@ -198,6 +198,8 @@ describe("formatReport", () => {
     expect(defaultColor({ FORCE_COLOR: "0" }, true)).toBe(false);
     expect(defaultColor({}, false)).toBe(false);
     expect(defaultColor({}, true)).toBe(true);
+    expect(defaultColor({ FORCE_TTY: "true" }, false)).toBe(true);
+    expect(defaultColor({ FORCE_TTY: "true", NO_COLOR: "1" }, false)).toBe(false);
   });
 
   it("elides the middle of a long run and truncates long values", async () => {

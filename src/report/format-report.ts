@@ -15,8 +15,8 @@ import { truncate } from "./values.js";
  */
 export interface ReportOptions {
   /**
-   * ANSI colours. Default: on when stdout is a terminal, off when `NO_COLOR` is set (and on when
-   * `FORCE_COLOR` is). Pass `false` for stable text (snapshots, files).
+   * ANSI colours. Default: on when stdout is a terminal (or vitest says it runs on one), off when
+   * `NO_COLOR` is set, on when `FORCE_COLOR` is. Pass `false` for stable text (snapshots, files).
    */
   color?: boolean;
   /** Print the delivery-by-delivery timeline. Default true. */

@@ -30,12 +30,15 @@ export function createStyle(color: boolean): Style {
 
 /**
  * Whether to colour by default: never when `NO_COLOR` is set (https://no-color.org), always when
- * `FORCE_COLOR` is set to something other than 0/false, else only when stdout is a terminal.
+ * `FORCE_COLOR` is set to something other than 0/false, else only when stdout is a terminal (or
+ * `FORCE_TTY` says it is one, as in vitest's workers).
  */
 export function defaultColor(env: Record<string, string | undefined> = process.env, isTTY = Boolean(process.stdout?.isTTY)): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
   const force = env.FORCE_COLOR;
   if (force !== undefined && force !== "") return force !== "0" && force !== "false";
+  // vitest's workers write to a pipe but set FORCE_TTY when vitest itself runs on a terminal.
+  if (env.FORCE_TTY === "true" || env.FORCE_TTY === "1") return true;
   return isTTY;
 }
 
