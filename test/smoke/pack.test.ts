@@ -12,6 +12,7 @@ const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
   version: string;
+  bin?: Record<string, string>;
   exports: Record<string, unknown>;
   peerDependencies: Record<string, string>;
 };
@@ -100,5 +101,14 @@ describe("the packed tarball", () => {
     expect(cjs.core).toEqual(esm.core);
     expect(cjs.subpaths).toEqual(esm.subpaths);
     expect(cjs.loadedBeforeSubpaths).toEqual([]);
+  });
+
+  it("installs every bin and each runs (--version)", async () => {
+    for (const name of Object.keys(pkg.bin ?? {})) {
+      const bin = join(project, "node_modules/.bin", name);
+      expect(existsSync(bin), `node_modules/.bin/${name}`).toBe(true);
+      const { stdout } = await run(bin, ["--version"], { cwd: project, env: { ...process.env, NO_COLOR: "1" } });
+      expect(stdout).toContain(pkg.version);
+    }
   });
 });
