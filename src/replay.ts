@@ -225,6 +225,7 @@ async function runReplay(
   const detectors = createDetectors(options.checks);
   const observer = detectors.observer;
   const owner: ObservedOwner = { observer }; // trackEffects() reaches the observer through the frame's owner
+  let outsideReads = 0;
   const parsePayload = payloadParser(options);
   const env = options.env ?? {};
   const deliveryTimeout = options.deliveryTimeout ?? 5_000;
@@ -265,6 +266,7 @@ async function runReplay(
       onRead(source) {
         const frame = currentFrame();
         if (!frame || frame.owner !== owner || frame.step || frame.harness) return;
+        outsideReads += 1;
         observer?.readSeen?.({ frame, source, location: userLocation });
       },
     },
@@ -319,7 +321,9 @@ async function runReplay(
       if (id !== run.workflowRunId) children[id] = { ...buildResult(child, seed, {}), findings: [] } as Omit<ReplayResult, "children">;
     }
     const partial = buildResult(run, seed, children);
-    const passes = () => perturbationPasses(session, route, run, parsePayload, env);
+    // The passes only change what Math.random, Date, crypto and performance return; a run that never
+    // read them outside a step cannot plan differently under them, so the passes are skipped.
+    const passes = async () => (outsideReads > 0 ? perturbationPasses(session, route, run, parsePayload, env) : []);
     const findings = await detectors.finish(partial, detectors.wantsPerturbation && options.perturb !== false ? passes : async () => []);
     return { ...partial, findings };
   } finally {

@@ -25,7 +25,7 @@ describe("non-idempotent-step", () => {
     const [finding, ...rest] = kinds(result);
     expect(rest).toEqual([]);
     expect(finding).toMatchObject({ severity: "warning", stepName: "charge", stepId: 1, invocation: 2 });
-    expect(finding!.message.replace(/ at \S+:\d+:\d+/, " at <location>")).toMatchInlineSnapshot(`"Step 'charge' (step 1) sent POST https://pay.test/charges in deliveries 1 and 2: QStash runs a step at least once (a crash or a failed delivery after the body ran runs it again), and it carries no Idempotency-Key header, so the receiver performs it again. Make it idempotent: send a key that stays the same across retries, e.g. headers: { "Idempotency-Key": \`\${context.workflowRunId}-charge\` }."`);
+    expect(finding!.message.replace(/ at \S+:\d+:\d+/, " at <location>")).toMatchInlineSnapshot(`"Step 'charge' (step 1 at <location>) sent POST https://pay.test/charges in deliveries 1 and 2: QStash runs a step at least once (a crash or a failed delivery after the body ran runs it again), and it carries no Idempotency-Key header, so the receiver performs it again. Make it idempotent: send a key that stays the same across retries, e.g. headers: { "Idempotency-Key": \`\${context.workflowRunId}-charge\` }."`);
   });
 
   it("stays quiet without a fault: the step body ran once", async () => {
@@ -85,7 +85,10 @@ describe("non-idempotent-step with tracked effects", () => {
     };
     const plain = trackEffects(mailer, "mailer");
     const reported = await replay(route(plain, false), { faults: { duplicateSteps: [1] }, perturb: false });
-    expect(kinds(reported).map((f) => [f.stepName, f.message.split(":")[0]])).toEqual([["notify", "Step 'notify' (step 1) called mailer.send in deliveries 1 and 3"]]);
+    expect(kinds(reported).map((f) => [f.stepName, f.message.replace(/ at \S+non-idempotent-step\.test\.ts:\d+:\d+/, "").split(":")[0]])).toEqual([
+      ["notify", "Step 'notify' (step 1) called mailer.send in deliveries 1 and 3"],
+    ]);
+    expect(kinds(reported)[0]!.location?.file).toMatch(/non-idempotent-step\.test\.ts$/);
     expect(kinds(reported)[0]!.message).toContain("it was tracked without an idempotency key, so it happened again");
     const keyed = trackEffects(mailer, "mailer2", { idempotencyKey: (_method, args) => args[1] as string | undefined });
     const quiet = await replay(route(keyed, true), { faults: { duplicateSteps: [1] }, perturb: false });
