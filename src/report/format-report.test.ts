@@ -169,6 +169,21 @@ describe("formatReport", () => {
     `);
   });
 
+  it("lists the child runs of context.invoke with their status", async () => {
+    const child = async (context: import("@upstash/workflow").WorkflowContext<{ n: number }>) =>
+      context.run("double", () => context.requestPayload.n * 2);
+    const result = await replay(
+      async (context) => {
+        const { body } = await context.invoke("kid", { workflow: { routeFunction: child, options: {}, workflowId: "kid" }, body: { n: 21 } });
+        return body;
+      },
+      { workflows: { kid: child } },
+    );
+    const text = formatReport(result, { color: false });
+    expect(text).toMatch(/^Child runs \(context\.invoke\)\n {2}wfr_\w+ · 2 deliveries · ✓ completed → 42$/m);
+    expect(text).toContain(`invoke "kid" started a child run`);
+  });
+
   it("still prints the location when the file cannot be read", async () => {
     const result = await replay(async (context) => context.run("only", () => 1));
     const finding: Finding = {

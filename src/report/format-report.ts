@@ -97,6 +97,14 @@ export function formatReport(result: ReplayResult, options: ReportOptions = {}):
     lines.push("");
   }
   lines.push(`${style.bold("Result")}  ${statusLine(result, style, maxValue)}`);
+  const children = Object.entries(result.children ?? {});
+  if (children.length > 0) {
+    lines.push(style.bold(`Child runs (context.invoke)`));
+    for (const [id, child] of children) {
+      const run = { ...child, children: {} } as ReplayResult;
+      lines.push(`  ${id} · ${plural(child.invocations, "delivery", "deliveries")} · ${statusLine(run, style, maxValue)}`);
+    }
+  }
 
   if (result.findings.length > 0) {
     lines.push("", style.bold(`Findings (${countFindings(result.findings)})`));
