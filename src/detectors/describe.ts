@@ -7,6 +7,11 @@ export function at(location: SourceLocation | undefined): string {
   return location ? ` at ${formatLocation(location)}` : "";
 }
 
+/** ` (file:line:column)`, or nothing when the location is unknown. */
+export function inParens(location: SourceLocation | undefined): string {
+  return location ? ` (${formatLocation(location)})` : "";
+}
+
 /** "delivery 3" or "the auth dry run of delivery 3". */
 export function deliveryName(frame: { invocation: number; dryRun: boolean }): string {
   return frame.dryRun ? `the auth dry run of delivery ${frame.invocation}` : `delivery ${frame.invocation}`;

@@ -2,7 +2,7 @@ import type { StepType } from "@upstash/workflow";
 import type { GroupFormedEvent, StepInputs, StepIssuedEvent } from "../engine/observer.js";
 import type { SourceLocation } from "../types.js";
 import type { DetectorFactory, PerturbationPass } from "./detector.js";
-import { at, locationOf, preview, stableJson, stepCall } from "./describe.js";
+import { at, inParens, locationOf, preview, stableJson, stepCall } from "./describe.js";
 
 /** What a position of the step plan held when it was first issued. */
 interface Planned {
@@ -26,10 +26,18 @@ function shape(step: { name: string; type: StepType; inputs: StepInputs }, posit
   return { position, name: step.name, type: step.type, inputs: step.inputs };
 }
 
+const EMPTY = "{}";
+
+function isEmpty(inputs: StepInputs): boolean {
+  for (const _ in inputs) return false;
+  return true;
+}
+
 /** How two issues of one position differ, in words; undefined when they agree. */
 function difference(a: Planned, b: { name: string; type: StepType; inputs: StepInputs }): { what: string; severe: boolean } | undefined {
   if (a.name !== b.name) return { what: `step name ${JSON.stringify(a.name)} became ${JSON.stringify(b.name)}`, severe: true };
   if (a.type !== b.type) return { what: `${stepCall(a.type, a.name)} became ${stepCall(b.type, b.name)}`, severe: true };
+  if (a.fingerprint === EMPTY && isEmpty(b.inputs)) return undefined;
   if (a.fingerprint === stableJson(b.inputs)) return undefined;
   const keys = new Set([...Object.keys(a.inputs), ...Object.keys(b.inputs)]);
   for (const key of keys) {
@@ -111,7 +119,7 @@ export const nondeterminism: DetectorFactory = (ctx) => {
       const location = plan.get(event.firstPosition)?.location;
       report({
         message:
-          `The parallel group at position ${event.firstPosition}${at(location)} had ${first.width} ${first.width === 1 ? "step" : "steps"} in delivery ${first.invocation} and ${event.width} in delivery ${event.invocation}: ` +
+          `The parallel group at position ${event.firstPosition}${inParens(location)} had ${first.width} ${first.width === 1 ? "step" : "steps"} in delivery ${first.invocation} and ${event.width} in delivery ${event.invocation}: ` +
           `the SDK fails the delivery with "Incompatible number of parallel steps" (or, in a discarded delivery, silently mixes up results). ` +
           FIX,
         stepId: event.firstPosition,
@@ -144,7 +152,7 @@ export const nondeterminism: DetectorFactory = (ctx) => {
         const location = plan.get(position)?.location;
         report({
           message:
-            `The parallel group at position ${position}${at(location)} changes width when the run is replayed under another seed and clock (${pass.label}): ` +
+            `The parallel group at position ${position}${inParens(location)} changes width when the run is replayed under another seed and clock (${pass.label}): ` +
             `the run had ${recordedGroup.width} ${recordedGroup.width === 1 ? "step" : "steps"}, the perturbed replay ${passGroup.width}. ` +
             `Something outside a step decides it, so a real delivery can disagree with the recorded plan and fail with "Incompatible number of parallel steps". ` +
             FIX,
