@@ -24,11 +24,10 @@ function deliveryParts(result: ReplayResult, d: DeliveryRecord, isLast: boolean,
   const { style } = o;
   const parts: string[] = [];
   if (d.retried > 0) parts.push(style.yellow(`retry ${d.retried}`));
-  if (d.kind === "step" && d.bodySteps > 1) {
-    const delivered: Step | undefined = result.steps[d.bodySteps - 1];
-    const wake = delivered ? describeWakeUp(delivered, o.maxValue) : undefined;
-    if (wake) parts.push(style.cyan(wake));
-  }
+  // A step delivery's body is the log up to the message it delivers: that message woke the run.
+  const delivered: Step | undefined = d.kind === "step" && d.bodySteps > 1 ? result.steps[d.bodySteps - 1] : undefined;
+  const wake = delivered ? describeWakeUp(delivered, o.maxValue) : undefined;
+  if (wake) parts.push(style.cyan(wake));
   const replayed = replayedText(d.replayed);
   if (replayed) parts.push(style.dim(replayed));
 
@@ -48,7 +47,6 @@ function deliveryParts(result: ReplayResult, d: DeliveryRecord, isLast: boolean,
       if (isLast && result.status === "completed") parts.push(style.green(`returned → ${truncate(JSON.stringify(result.output) ?? "undefined", o.maxValue)}`));
       else if (isLast && result.status === "cancelled") parts.push(style.yellow("cancelled the run"));
       else {
-        const delivered: Step | undefined = d.kind === "step" ? result.steps[d.bodySteps - 1] : undefined;
         const branch = delivered && delivered.concurrent > 1 && delivered.stepId > 0 ? JSON.stringify(delivered.stepName) : undefined;
         parts.push(style.dim(branch ? `result of ${branch} arrived · other parallel branches still running` : "no new step"));
       }
