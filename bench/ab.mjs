@@ -27,7 +27,21 @@ const CASES = {
   "fan-out-on": { route: fanOut(50), options: { payload: {} }, iterations: 3 },
   "seq-1000-on": { route: sequential(1000), options: { payload: {} }, iterations: 1 },
   "seq-1000-off": { route: sequential(1000), options: { payload: {}, ...OFF }, iterations: 1 },
+  // steps returning numbers and strings instead of small objects
+  "prim-1000-off": { route: primitives(1000), options: { payload: {}, ...OFF }, iterations: 1 },
+  "prim-1000-on": { route: primitives(1000), options: { payload: {} }, iterations: 1 },
 };
+function primitives(n) {
+  return async (context) => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      sum = await context.run(`step-${i}`, () => sum + i);
+      await context.run(`label-${i}`, () => `item-${i}`);
+      i++;
+    }
+    return sum;
+  };
+}
 const chosen = option("cases", "seq-10-on,pipeline-10-on,seq-100-on,seq-1000-on").split(",");
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -46,15 +60,21 @@ for (const name of chosen) {
     throw new Error(`${name}: A and B disagree (output or findings)`);
   }
   const times = { A: [], B: [] };
+  const cpu = { A: [], B: [] };
   for (let r = 0; r < rounds; r++) {
     for (const [key, lib] of r % 2 ? [["B", B], ["A", A]] : [["A", A], ["B", B]]) {
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
       for (let i = 0; i < c.iterations; i++) await run(lib);
       times[key].push((performance.now() - t0) / c.iterations);
+      const used = process.cpuUsage(c0);
+      cpu[key].push((used.user + used.system) / 1000 / c.iterations);
     }
   }
   const ratios = times.A.map((a, i) => times.B[i] / a);
+  const cpuRatios = cpu.A.map((a, i) => cpu.B[i] / a);
   console.log(
-    `${name.padEnd(15)} A ${median(times.A).toFixed(3).padStart(9)} ms  B ${median(times.B).toFixed(3).padStart(9)} ms  B/A ${median(ratios).toFixed(3)} (rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})`,
+    `${name.padEnd(15)} wall A ${median(times.A).toFixed(3).padStart(9)} ms  B ${median(times.B).toFixed(3).padStart(9)} ms  B/A ${median(ratios).toFixed(3)} (rounds ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)})` +
+      ` | CPU A ${median(cpu.A).toFixed(3).padStart(9)} ms  B ${median(cpu.B).toFixed(3).padStart(9)} ms  B/A ${median(cpuRatios).toFixed(3)} (rounds ${Math.min(...cpuRatios).toFixed(2)}–${Math.max(...cpuRatios).toFixed(2)})`,
   );
 }

@@ -22,6 +22,9 @@ export function tryParsing(value: unknown): unknown {
   }
 }
 
+/** Parsed primitive `out`s of recorded steps, keyed by the step (the raw `out` is kept to check it did not change). */
+const PRIMITIVE_OUTS = new WeakMap<Step, { out: string; value: unknown }>();
+
 /**
  * One step method call, before it is matched against history or executed. Mirrors the SDK's
  * `BaseLazyStep`: name validation, plan step, execution, and parsing of the recorded `out`.
@@ -97,8 +100,16 @@ export abstract class LazyStep<TResult = unknown> {
     return this.safeParseOut(out, step);
   }
 
-  protected safeParseOut(out: string, _step: Step): TResult {
-    return tryParsing(out) as TResult;
+  protected safeParseOut(out: string, step: Step): TResult {
+    // A primitive result is immutable: parse it once per recorded step, not once per visit.
+    // Objects and arrays are parsed on every visit (user code may mutate what it gets).
+    const first = out.charCodeAt(0);
+    if (first === 123 /* { */ || first === 91 /* [ */) return tryParsing(out) as TResult;
+    const cached = PRIMITIVE_OUTS.get(step);
+    if (cached && cached.out === out) return cached.value as TResult;
+    const value = tryParsing(out);
+    if (value === null || typeof value !== "object") PRIMITIVE_OUTS.set(step, { out, value });
+    return value as TResult;
   }
 
   protected handleUndefinedOut(_step: Step): TResult {
