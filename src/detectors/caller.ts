@@ -18,9 +18,11 @@ const HARNESS_LIBRARIES = /\/node_modules\/(?:msw|@mswjs\/[^/]+|@open-draft\/[^/
 const FRAME = /\(?((?:file:\/\/)?[^()\s]+?):\d+:\d+\)?\s*$/;
 
 /**
- * Whether the read being reported happened inside the harness's own network layer (msw and its
- * dependencies stamping a request with Date.now(), drawing an id with Math.random()) rather than in
- * the user's code or a library the user called. Call it synchronously from the read hook.
+ * Whether the read being reported was made by the harness's network layer (msw and its dependencies
+ * stamping a request with Date.now(), drawing an id with Math.random()) rather than by the user's
+ * code or a library the user called: a network-layer frame sits between the patched global and the
+ * first frame of user code. Frames below the user's code (the SDK's serve() calling the route) do
+ * not count. Call it synchronously from the read hook.
  */
 export function readByNetworkLayer(): boolean {
   const previous = Error.stackTraceLimit;
@@ -28,17 +30,14 @@ export function readByNetworkLayer(): boolean {
   const stack = new Error().stack ?? "";
   Error.stackTraceLimit = previous;
   const lines = stack.split("\n");
-  let first = true;
   for (let i = 1; i < lines.length; i++) {
     const match = FRAME.exec(lines[i]!);
     if (!match) continue;
     const file = match[1]!.replace(/^file:\/\//, "");
     if (HARNESS_DIR && file.startsWith(HARNESS_DIR)) continue;
-    if (first && (file.startsWith("node:internal") || file.startsWith("internal/"))) return true;
-    // Under replayHandler() the SDK calls the route: only a read the SDK makes itself is its own.
-    if (!first && /\/node_modules\/@upstash\/workflow\//.test(file)) continue;
-    first = false;
-    if (HARNESS_LIBRARIES.test(file)) return true;
+    if (HARNESS_LIBRARIES.test(file) || file.startsWith("node:internal/deps/undici")) return true;
+    if (file.includes("/node_modules/") || file.startsWith("node:") || file.startsWith("internal/")) continue;
+    return false; // the user's code made the read (directly or through another library)
   }
   return false;
 }

@@ -1,7 +1,7 @@
 // The detectors' corpus: for every finding kind, buggy workflows that must be caught and near-miss
 // correct workflows that must stay clean. The per-kind tests pin the messages; corpus.test.ts runs
 // them all and prints the score. Each workflow is a factory, so module state starts fresh per run.
-import { WorkflowAbort, WorkflowNonRetryableError, type WorkflowContext } from "@upstash/workflow";
+import { WorkflowAbort, WorkflowNonRetryableError, WorkflowRetryAfterError, type WorkflowContext } from "@upstash/workflow";
 import { http, HttpResponse } from "msw";
 import { trackEffects } from "../../src/detectors/track-effects.js";
 import type { FindingKind, ReplayOptions } from "../../src/types.js";
@@ -151,6 +151,33 @@ export const corpus: KindCorpus[] = [
           const delay = await context.run("pick-delay", () => 1 + Math.floor(Math.random() * 60));
           await context.sleep("backoff", delay);
           await context.run("end", () => delay);
+        },
+      },
+      {
+        title: "uses webhooks, invoke, parallel sleeps, a retry-after and a timed-out wait",
+        route: () => {
+          let attempts = 0;
+          return async (context) => {
+            const hook = await context.createWebhook("hook");
+            const request = await context.waitForWebhook("wait-hook", hook, "1h");
+            const child = await context.invoke("child", { workflow: { workflowId: "child" } as never, body: { x: 1 } });
+            await Promise.all([
+              context.sleep("p-sleep", 5),
+              context.run("p-run", () => 1),
+              context.sleepUntil("p-until", new Date(Date.UTC(2025, 0, 2))),
+            ]);
+            await context.run("retry-after", () => {
+              attempts++;
+              if (attempts === 1) throw new WorkflowRetryAfterError("rate limited", 10);
+              return attempts;
+            });
+            const event = await context.waitForEvent("ev", "never-sent", { timeout: 10 });
+            return { request: request.timeout, child: child.body, timedOut: event.timeout };
+          };
+        },
+        options: {
+          workflows: { child: async (context: WorkflowContext<any>) => context.run("c1", () => "child-done") },
+          webhooks: { "wait-hook": { body: "hi" } },
         },
       },
       {

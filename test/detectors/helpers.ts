@@ -1,6 +1,7 @@
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { replay } from "../../src/replay.js";
-import type { Finding, FindingKind, ReplayOptions, ReplayResult } from "../../src/types.js";
+import type { Finding, FindingKind, ReplayOptions, ReplayResult, SourceLocation } from "../../src/types.js";
 import { corpus, type CorpusCase, type KindCorpus } from "./corpus.js";
 
 /** Absolute path of the corpus module: the user's file every location must point into. */
@@ -35,4 +36,16 @@ export async function onlyFinding(kind: FindingKind, title: string, extra: Repla
     throw new Error(`expected one ${kind} finding for "${title}", got ${found.length}: ${JSON.stringify(found, null, 2)}`);
   }
   return found[0]!;
+}
+
+/** A message with locations in the corpus written as `corpus.ts:<line>` (snapshots survive edits of the corpus). */
+export function pinned(message: string): string {
+  return message.replace(/test\/detectors\/corpus\.ts:\d+:\d+/g, "corpus.ts:<line>");
+}
+
+/** The corpus source text at a location, from its column on: proves the location is the user's call. */
+export function sourceAt(location: SourceLocation | undefined): string {
+  if (!location) return "<no location>";
+  const line = readFileSync(location.file, "utf8").split("\n")[location.line - 1] ?? "";
+  return line.slice(location.column - 1);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { findJsonLoss } from "../../src/detectors/json-loss.js";
-import { CORPUS_FILE, caseOf, kindCorpus, onlyFinding, runCase } from "./helpers.js";
+import { CORPUS_FILE, caseOf, kindCorpus, onlyFinding, runCase, pinned, sourceAt } from "./helpers.js";
 
 const kind = "non-serializable-result";
 
@@ -8,35 +8,36 @@ describe("non-serializable-result", () => {
   it("names the path of a Date inside a step result and what the next delivery sees", async () => {
     const finding = await onlyFinding(kind, "returns a Date nested");
     expect(finding).toMatchObject({ severity: "error", stepName: "load-user", stepId: 1, location: { file: CORPUS_FILE } });
-    expect(finding.message).toMatchInlineSnapshot(`"The result of step "load-user" at test/detectors/corpus.ts:381:38 is not JSON-serializable at $.user.createdAt: it is a Date. QStash records JSON.stringify(result), so the next delivery sees the string "2025-01-01T00:00:00.100Z" there, while the delivery that ran the step saw the original. Return plain JSON from the step (strings, numbers, booleans, null, arrays, plain objects) and rebuild richer values after it."`);
+    expect(sourceAt(finding.location)).toMatch(/^run\("load-user"/);
+    expect(pinned(finding.message)).toMatchInlineSnapshot(`"The result of step "load-user" at corpus.ts:<line> is not JSON-serializable at $.user.createdAt: it is a Date. QStash records JSON.stringify(result), so the next delivery sees the string "2025-01-01T00:00:00.100Z" there, while the delivery that ran the step saw the original. Return plain JSON from the step (strings, numbers, booleans, null, arrays, plain objects) and rebuild richer values after it."`);
   });
 
   it("reports a Map", async () => {
     const finding = await onlyFinding(kind, "returns a Map");
-    expect(finding.message).toMatchInlineSnapshot(`"The result of step "totals" at test/detectors/corpus.ts:388:40 is not JSON-serializable at $: it is a Map with 1 entry. QStash records JSON.stringify(result), so the next delivery sees an empty object {} there, while the delivery that ran the step saw the original. Return plain JSON from the step (strings, numbers, booleans, null, arrays, plain objects) and rebuild richer values after it."`);
+    expect(pinned(finding.message)).toMatchInlineSnapshot(`"The result of step "totals" at corpus.ts:<line> is not JSON-serializable at $: it is a Map with 1 entry. QStash records JSON.stringify(result), so the next delivery sees an empty object {} there, while the delivery that ran the step saw the original. Return plain JSON from the step (strings, numbers, booleans, null, arrays, plain objects) and rebuild richer values after it."`);
   });
 
   it("reports a BigInt, which fails the delivery before anything is recorded", async () => {
     const result = await runCase(caseOf(kind, "returns a BigInt"));
     expect(result.status).toBe("failed");
     const finding = await onlyFinding(kind, "returns a BigInt");
-    expect(finding.message).toMatchInlineSnapshot(`"The result of step "balance" at test/detectors/corpus.ts:395:25 is not JSON-serializable at $.cents: it is a BigInt (100000000000000000000n). QStash records JSON.stringify(result), so no result is recorded: the delivery fails and the step runs again on every retry until the run fails. Return plain JSON from the step (strings, numbers, booleans, null, arrays, plain objects) and rebuild richer values after it."`);
+    expect(pinned(finding.message)).toMatchInlineSnapshot(`"The result of step "balance" at corpus.ts:<line> is not JSON-serializable at $.cents: it is a BigInt (100000000000000000000n). QStash records JSON.stringify(result), so no result is recorded: the delivery fails and the step runs again on every retry until the run fails. Return plain JSON from the step (strings, numbers, booleans, null, arrays, plain objects) and rebuild richer values after it."`);
   });
 
   it("reports a class instance and NaN in an array", async () => {
     const instance = await onlyFinding(kind, "returns a class instance");
     const nan = await onlyFinding(kind, "returns NaN");
-    expect([instance.message, nan.message]).toMatchInlineSnapshot(`
+    expect([pinned(instance.message), pinned(nan.message)]).toMatchInlineSnapshot(`
       [
-        "The result of step "price" at test/detectors/corpus.ts:402:39 is not JSON-serializable at $: it is an instance of class Money. QStash records JSON.stringify(result), so the next delivery sees a plain object {"amount":5,"currency":"EUR"} without its class (no methods, instanceof fails) there, while the delivery that ran the step saw the original. Return plain JSON from the step (strings, numbers, booleans, null, arrays, plain objects) and rebuild richer values after it.",
-        "The result of step "ratios" at test/detectors/corpus.ts:409:25 is not JSON-serializable at $[1]: it is NaN. QStash records JSON.stringify(result), so the next delivery sees null there, while the delivery that ran the step saw the original. Return plain JSON from the step (strings, numbers, booleans, null, arrays, plain objects) and rebuild richer values after it.",
+        "The result of step "price" at corpus.ts:<line> is not JSON-serializable at $: it is an instance of class Money. QStash records JSON.stringify(result), so the next delivery sees a plain object {"amount":5,"currency":"EUR"} without its class (no methods, instanceof fails) there, while the delivery that ran the step saw the original. Return plain JSON from the step (strings, numbers, booleans, null, arrays, plain objects) and rebuild richer values after it.",
+        "The result of step "ratios" at corpus.ts:<line> is not JSON-serializable at $[1]: it is NaN. QStash records JSON.stringify(result), so the next delivery sees null there, while the delivery that ran the step saw the original. Return plain JSON from the step (strings, numbers, booleans, null, arrays, plain objects) and rebuild richer values after it.",
       ]
     `);
   });
 
   it("reports the workflow's output", async () => {
     const finding = await onlyFinding(kind, "returns a Date as the workflow's output");
-    expect(finding.message).toMatchInlineSnapshot(`"The workflow's return value is not JSON-serializable at $.finishedAt: it is a Date. The SDK sends JSON.stringify(output) when the run completes, so the run's output has the string "2025-01-02T00:00:00.000Z" there. Return plain JSON from the workflow function."`);
+    expect(pinned(finding.message)).toMatchInlineSnapshot(`"The workflow's return value is not JSON-serializable at $.finishedAt: it is a Date. The SDK sends JSON.stringify(output) when the run completes, so the run's output has the string "2025-01-02T00:00:00.000Z" there. Return plain JSON from the workflow function."`);
   });
 
   for (const correct of kindCorpus(kind).correct) {

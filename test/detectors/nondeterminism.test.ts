@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { replay } from "../../src/replay.js";
-import { CORPUS_FILE, caseOf, findingsOf, kindCorpus, onlyFinding, runCase } from "./helpers.js";
+import { CORPUS_FILE, caseOf, findingsOf, kindCorpus, onlyFinding, runCase, pinned, sourceAt } from "./helpers.js";
 
 const kind = "nondeterminism";
 
@@ -10,29 +10,30 @@ describe("nondeterminism", () => {
     expect(finding).toMatchObject({ severity: "error", stepId: 1, location: { file: CORPUS_FILE } });
     expect(finding.expected).toMatchObject({ position: 1, type: "Run" });
     expect(finding.received).toMatchObject({ position: 1, type: "Run" });
-    expect(finding.message).toMatchInlineSnapshot(`"The step plan changed between deliveries at position 1: step name "heads" became "tails" (delivery 1 at test/detectors/corpus.ts:64:50, then delivery 2 at test/detectors/corpus.ts:65:30). QStash matches steps by position, so the SDK fails this delivery with "Incompatible step name" and the run cannot go on. Make the step plan depend only on the payload and on step results: move Math.random(), Date.now(), new Date(), crypto.randomUUID() and module-level state that decide step names, order, parallel width or inputs into a step (context.run) and use its result."`);
+    expect(sourceAt(finding.location)).toMatch(/^run\("tails"/);
+    expect(pinned(finding.message)).toMatchInlineSnapshot(`"The step plan changed between deliveries at position 1: step name "heads" became "tails" (delivery 1 at corpus.ts:<line>, then delivery 2 at corpus.ts:<line>). QStash matches steps by position, so the SDK fails this delivery with "Incompatible step name" and the run cannot go on. Make the step plan depend only on the payload and on step results: move Math.random(), Date.now(), new Date(), crypto.randomUUID() and module-level state that decide step names, order, parallel width or inputs into a step (context.run) and use its result."`);
   });
 
   it("reports a step named with Date.now()", async () => {
     const finding = await onlyFinding(kind, "names a step with Date.now()");
-    expect(finding.message).toMatchInlineSnapshot(`"The step plan changed between deliveries at position 1: step name "report-1735689600100" became "report-1735689600200" (delivery 1 at test/detectors/corpus.ts:72:25, then delivery 2 at test/detectors/corpus.ts:72:25). QStash matches steps by position, so the SDK fails this delivery with "Incompatible step name" and the run cannot go on. Make the step plan depend only on the payload and on step results: move Math.random(), Date.now(), new Date(), crypto.randomUUID() and module-level state that decide step names, order, parallel width or inputs into a step (context.run) and use its result."`);
+    expect(pinned(finding.message)).toMatchInlineSnapshot(`"The step plan changed between deliveries at position 1: step name "report-1735689600100" became "report-1735689600200" (delivery 1 at corpus.ts:<line>, then delivery 2 at corpus.ts:<line>). QStash matches steps by position, so the SDK fails this delivery with "Incompatible step name" and the run cannot go on. Make the step plan depend only on the payload and on step results: move Math.random(), Date.now(), new Date(), crypto.randomUUID() and module-level state that decide step names, order, parallel width or inputs into a step (context.run) and use its result."`);
   });
 
   it("reports a Promise.all fan-out whose width is random", async () => {
     const finding = await onlyFinding(kind, "sizes a Promise.all");
     expect(finding.expected).toMatchObject({ position: 1 });
-    expect(finding.message).toMatchInlineSnapshot(`"The parallel group at position 1 (test/detectors/corpus.ts:80:73) had 1 step in delivery 1 and 2 in delivery 2: the SDK fails the delivery with "Incompatible number of parallel steps" (or, in a discarded delivery, silently mixes up results). Make the step plan depend only on the payload and on step results: move Math.random(), Date.now(), new Date(), crypto.randomUUID() and module-level state that decide step names, order, parallel width or inputs into a step (context.run) and use its result."`);
+    expect(pinned(finding.message)).toMatchInlineSnapshot(`"The parallel group at position 1 (corpus.ts:<line>) had 1 step in delivery 1 and 2 in delivery 2: the SDK fails the delivery with "Incompatible number of parallel steps" (or, in a discarded delivery, silently mixes up results). Make the step plan depend only on the payload and on step results: move Math.random(), Date.now(), new Date(), crypto.randomUUID() and module-level state that decide step names, order, parallel width or inputs into a step (context.run) and use its result."`);
   });
 
   it("reports a module-level counter that changes step names on every delivery", async () => {
     const finding = await onlyFinding(kind, "keeps a module-level counter");
-    expect(finding.message).toMatchInlineSnapshot(`"The step plan changed between deliveries at position 1: step name "batch-2" became "batch-4" (delivery 1 at test/detectors/corpus.ts:90:27, then delivery 2 at test/detectors/corpus.ts:90:27). QStash matches steps by position, so the SDK fails this delivery with "Incompatible step name" and the run cannot go on. Make the step plan depend only on the payload and on step results: move Math.random(), Date.now(), new Date(), crypto.randomUUID() and module-level state that decide step names, order, parallel width or inputs into a step (context.run) and use its result."`);
+    expect(pinned(finding.message)).toMatchInlineSnapshot(`"The step plan changed between deliveries at position 1: step name "batch-2" became "batch-4" (delivery 1 at corpus.ts:<line>, then delivery 2 at corpus.ts:<line>). QStash matches steps by position, so the SDK fails this delivery with "Incompatible step name" and the run cannot go on. Make the step plan depend only on the payload and on step results: move Math.random(), Date.now(), new Date(), crypto.randomUUID() and module-level state that decide step names, order, parallel width or inputs into a step (context.run) and use its result."`);
   });
 
   it("reports a sleep duration that differs between deliveries (an input the SDK never compares)", async () => {
     const finding = await onlyFinding(kind, "sleeps for a random duration");
     expect(finding).toMatchObject({ stepName: "backoff", stepId: 2 });
-    expect(finding.message).toMatchInlineSnapshot(`"The step plan changed between deliveries at position 2: sleepFor of context.sleep("backoff") changed from 12 to 20 (delivery 2 at test/detectors/corpus.ts:99:25, then delivery 3 at test/detectors/corpus.ts:99:25). The SDK compares only names and types, so it silently keeps the recorded result and ignores the new value. Make the step plan depend only on the payload and on step results: move Math.random(), Date.now(), new Date(), crypto.randomUUID() and module-level state that decide step names, order, parallel width or inputs into a step (context.run) and use its result."`);
+    expect(pinned(finding.message)).toMatchInlineSnapshot(`"The step plan changed between deliveries at position 2: sleepFor of context.sleep("backoff") changed from 12 to 20 (delivery 2 at corpus.ts:<line>, then delivery 3 at corpus.ts:<line>). The SDK compares only names and types, so it silently keeps the recorded result and ignores the new value. Make the step plan depend only on the payload and on step results: move Math.random(), Date.now(), new Date(), crypto.randomUUID() and module-level state that decide step names, order, parallel width or inputs into a step (context.run) and use its result."`);
   });
 
   it("reports a context.call URL that differs between deliveries", async () => {
@@ -48,7 +49,8 @@ describe("nondeterminism", () => {
     expect(finding.expected).toEqual({ position: 2, name: "morning-report", type: "Run", inputs: {} });
     expect(finding.received).toEqual({ position: 2, name: "evening-report", type: "Run", inputs: {} });
     expect(finding.location).toMatchObject({ file: CORPUS_FILE });
-    expect(finding.message).toMatchInlineSnapshot(`"The step plan changes when the run is replayed under another seed and clock (Math.random() → 0, clock +1d 12h 13m) at position 2: step name "morning-report" became "evening-report" at test/detectors/corpus.ts:108:25. Something outside a step — Math.random(), the clock, crypto, module-level state — decides it, so a real delivery can take another path than the recorded one and fail with "Incompatible step name". Make the step plan depend only on the payload and on step results: move Math.random(), Date.now(), new Date(), crypto.randomUUID() and module-level state that decide step names, order, parallel width or inputs into a step (context.run) and use its result."`);
+    expect(sourceAt(finding.location)).toMatch(/^run\(hour < 12/);
+    expect(pinned(finding.message)).toMatchInlineSnapshot(`"The step plan changes when the run is replayed under another seed and clock (Math.random() → 0, clock +1d 12h 13m) at position 2: step name "morning-report" became "evening-report" at corpus.ts:<line>. Something outside a step — Math.random(), the clock, crypto, module-level state — decides it, so a real delivery can take another path than the recorded one and fail with "Incompatible step name". Make the step plan depend only on the payload and on step results: move Math.random(), Date.now(), new Date(), crypto.randomUUID() and module-level state that decide step names, order, parallel width or inputs into a step (context.run) and use its result."`);
   });
 
   it("catches randomness outside steps on the first run, whatever the seed", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { replay } from "../../src/replay.js";
-import { CORPUS_FILE, caseOf, findingsOf, kindCorpus, onlyFinding, runCase } from "./helpers.js";
+import { CORPUS_FILE, caseOf, findingsOf, kindCorpus, onlyFinding, runCase, pinned, sourceAt } from "./helpers.js";
 
 const kind = "nondeterministic-source";
 
@@ -8,26 +8,28 @@ describe("nondeterministic-source", () => {
   it("reports crypto.randomUUID() outside a step as a warning with its location", async () => {
     const finding = await onlyFinding(kind, "makes a trace id");
     expect(finding).toMatchObject({ severity: "warning", invocation: 1, location: { file: CORPUS_FILE } });
-    expect(finding.message).toMatchInlineSnapshot(`"crypto.randomUUID() was called outside context.run() in the auth dry run of delivery 1 at test/detectors/corpus.ts:174:34: its value is not recorded, so the next delivery sees a different one. Move it into a step: context.run("id", () => crypto.randomUUID())."`);
+    expect(sourceAt(finding.location)).toMatch(/^randomUUID\(\)/);
+    expect(pinned(finding.message)).toMatchInlineSnapshot(`"crypto.randomUUID() was called outside context.run() in the auth dry run of delivery 1 at corpus.ts:<line>: its value is not recorded, so the next delivery sees a different one. Move it into a step: context.run("id", () => crypto.randomUUID())."`);
   });
 
   it("reports Date.now() outside a step, not the one inside the later step", async () => {
     const finding = await onlyFinding(kind, "takes the start time");
-    expect(finding.message).toMatchInlineSnapshot(`"Date.now() was called outside context.run() in the auth dry run of delivery 1 at test/detectors/corpus.ts:181:32: its value is not recorded, so the next delivery sees a different one. Move it into a step: context.run("now", () => Date.now())."`);
+    expect(sourceAt(finding.location)).toMatch(/^now\(\);/);
+    expect(pinned(finding.message)).toMatchInlineSnapshot(`"Date.now() was called outside context.run() in the auth dry run of delivery 1 at corpus.ts:<line>: its value is not recorded, so the next delivery sees a different one. Move it into a step: context.run("now", () => Date.now())."`);
   });
 
   it("reports new Date() without arguments", async () => {
     const finding = await onlyFinding(kind, "computes today's date");
-    expect(finding.message).toMatchInlineSnapshot(`"new Date() was called outside context.run() in the auth dry run of delivery 1 at test/detectors/corpus.ts:189:25: its value is not recorded, so the next delivery sees a different one. Move it into a step: context.run("now", () => new Date().toISOString())."`);
+    expect(pinned(finding.message)).toMatchInlineSnapshot(`"new Date() was called outside context.run() in the auth dry run of delivery 1 at corpus.ts:<line>: its value is not recorded, so the next delivery sees a different one. Move it into a step: context.run("now", () => new Date().toISOString())."`);
   });
 
   it("reports performance.now() and crypto.getRandomValues()", async () => {
     const perf = await onlyFinding(kind, "measures with performance.now()");
     const bytes = await onlyFinding(kind, "draws bytes");
-    expect([perf.message, bytes.message]).toMatchInlineSnapshot(`
+    expect([pinned(perf.message), pinned(bytes.message)]).toMatchInlineSnapshot(`
       [
-        "performance.now() was called outside context.run() in the auth dry run of delivery 1 at test/detectors/corpus.ts:196:34: its value is not recorded, so the next delivery sees a different one. Move it into a step: context.run("now", () => performance.now()).",
-        "crypto.getRandomValues() was called outside context.run() in the auth dry run of delivery 1 at test/detectors/corpus.ts:204:31: its value is not recorded, so the next delivery sees a different one. Move it into a step: context.run("random-bytes", () => Array.from(crypto.getRandomValues(new Uint8Array(16)))).",
+        "performance.now() was called outside context.run() in the auth dry run of delivery 1 at corpus.ts:<line>: its value is not recorded, so the next delivery sees a different one. Move it into a step: context.run("now", () => performance.now()).",
+        "crypto.getRandomValues() was called outside context.run() in the auth dry run of delivery 1 at corpus.ts:<line>: its value is not recorded, so the next delivery sees a different one. Move it into a step: context.run("random-bytes", () => Array.from(crypto.getRandomValues(new Uint8Array(16)))).",
       ]
     `);
   });

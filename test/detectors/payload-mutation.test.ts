@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { replay } from "../../src/replay.js";
-import { caseOf, kindCorpus, onlyFinding, runCase } from "./helpers.js";
+import { caseOf, kindCorpus, onlyFinding, runCase, pinned, sourceAt } from "./helpers.js";
 
 const kind = "payload-mutation";
 
@@ -9,18 +9,18 @@ describe("payload-mutation", () => {
   it("reports an item pushed onto a payload array outside a step", async () => {
     const finding = await onlyFinding(kind, "pushes to a payload array");
     expect(finding).toMatchObject({ severity: "error", invocation: 1, received: "gift-wrap" });
-    expect(finding.message).toMatchInlineSnapshot(`"context.requestPayload was changed during delivery 1: $.items[1] was added ("gift-wrap"). QStash sends the original payload with every delivery, so the change is lost at the next delivery (and the auth dry run already ran on the same object). Treat the payload as read-only: copy it first (const input = structuredClone(context.requestPayload)), or compute the new value in a step and use the step's result."`);
+    expect(pinned(finding.message)).toMatchInlineSnapshot(`"context.requestPayload was changed during delivery 1: $.items[1] was added ("gift-wrap"). QStash sends the original payload with every delivery, so the change is lost at the next delivery (and the auth dry run already ran on the same object). Treat the payload as read-only: copy it first (const input = structuredClone(context.requestPayload)), or compute the new value in a step and use the step's result."`);
   });
 
   it("reports a field changed inside a step", async () => {
     const finding = await onlyFinding(kind, "normalizes a payload field");
     expect(finding).toMatchObject({ expected: "Ada@Example.com", received: "ada@example.com" });
-    expect(finding.message).toMatchInlineSnapshot(`"context.requestPayload was changed during delivery 1: $.email was "Ada@Example.com" and is now "ada@example.com". QStash sends the original payload with every delivery, so the change is lost at the next delivery (and the auth dry run already ran on the same object). Treat the payload as read-only: copy it first (const input = structuredClone(context.requestPayload)), or compute the new value in a step and use the step's result."`);
+    expect(pinned(finding.message)).toMatchInlineSnapshot(`"context.requestPayload was changed during delivery 1: $.email was "Ada@Example.com" and is now "ada@example.com". QStash sends the original payload with every delivery, so the change is lost at the next delivery (and the auth dry run already ran on the same object). Treat the payload as read-only: copy it first (const input = structuredClone(context.requestPayload)), or compute the new value in a step and use the step's result."`);
   });
 
   it("reports a deleted field", async () => {
     const finding = await onlyFinding(kind, "deletes a secret");
-    expect(finding.message).toMatchInlineSnapshot(`"context.requestPayload was changed during delivery 1: $.token was removed (it was "s3cret"). QStash sends the original payload with every delivery, so the change is lost at the next delivery (and the auth dry run already ran on the same object). Treat the payload as read-only: copy it first (const input = structuredClone(context.requestPayload)), or compute the new value in a step and use the step's result."`);
+    expect(pinned(finding.message)).toMatchInlineSnapshot(`"context.requestPayload was changed during delivery 1: $.token was removed (it was "s3cret"). QStash sends the original payload with every delivery, so the change is lost at the next delivery (and the auth dry run already ran on the same object). Treat the payload as read-only: copy it first (const input = structuredClone(context.requestPayload)), or compute the new value in a step and use the step's result."`);
   });
 
   it("reports the same mutation once, although every delivery repeats it", async () => {
