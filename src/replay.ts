@@ -6,6 +6,7 @@ import { createDetectors } from "./detectors/index.js";
 import type { PerturbationPass } from "./detectors/detector.js";
 import type { ObservedOwner } from "./detectors/track-effects.js";
 import { MockEndpoint } from "./engine/mock-endpoint.js";
+import { finalResult } from "./engine/result.js";
 import type { GroupFormedEvent, ReplayObserver, StepIssuedEvent } from "./engine/observer.js";
 import { Simulator, type Endpoint, type RunState } from "./engine/simulator.js";
 import { ReplayUsageError } from "./errors.js";
@@ -14,9 +15,8 @@ import { userLocation } from "./sandbox/location.js";
 import { withReplayLock } from "./sandbox/lock.js";
 import { interceptNetwork } from "./sandbox/network.js";
 import { currentFrame, runInFrame } from "./sandbox/scope.js";
-import type { RecordedHistory, ReplayOptions, ReplayResult } from "./types.js";
+import type { ReplayOptions, ReplayResult } from "./types.js";
 import { nanoid, Prng } from "./util/prng.js";
-import { historyExtras } from "./history/extras.js";
 
 export const DEFAULT_URL = "https://workflow-replay.test/api/workflow";
 export const DEFAULT_START_TIME = Date.UTC(2025, 0, 1);
@@ -137,34 +137,6 @@ interface ReplaySession {
   owner: object;
 }
 
-function buildResult<T>(run: RunState, seed: number, children: ReplayResult["children"]): Omit<ReplayResult<T>, "findings"> {
-  const output = run.output === undefined ? undefined : (JSON.parse(run.output) as T);
-  const status = run.status === "running" ? "waiting" : run.status;
-  const history: RecordedHistory = {
-    format: "workflow-replay/history@1",
-    workflowRunId: run.workflowRunId,
-    workflowUrl: run.url,
-    createdAt: run.createdAt,
-    payload: run.payload ?? null,
-    headers: { ...run.headers },
-    steps: run.log.map((s) => ({ ...s })),
-    ...historyExtras(run, status),
-  };
-  return {
-    status,
-    output,
-    ...(run.error ? { error: run.error } : {}),
-    steps: run.log,
-    invocations: run.invocations,
-    deliveries: run.deliveries,
-    seed,
-    workflowRunId: run.workflowRunId,
-    endedAt: run.endedAt ?? 0,
-    history,
-    ...(run.failureFunctionResult !== undefined ? { failureFunctionResult: run.failureFunctionResult } : {}),
-    children,
-  };
-}
 
 /**
  * Replays a workflow the way QStash and the SDK would run it, in memory and on a virtual clock:
@@ -312,15 +284,7 @@ async function runReplay(
       resume ? { steps: resume.steps, createdAt: resume.createdAt } : undefined,
     );
     await sim.runToEnd();
-    if (sim.halted && run.status === "running") {
-      run.status = "failed";
-      run.error = sim.halted;
-    }
-    const children: ReplayResult["children"] = {};
-    for (const [id, child] of sim.runs) {
-      if (id !== run.workflowRunId) children[id] = { ...buildResult(child, seed, {}), findings: [] } as Omit<ReplayResult, "children">;
-    }
-    const partial = buildResult(run, seed, children);
+    const partial = finalResult(sim, run, seed);
     // The passes only change what Math.random, Date, crypto and performance return; a run that never
     // read them outside a step cannot plan differently under them, so the passes are skipped.
     const passes = async () => (outsideReads > 0 ? perturbationPasses(session, route, run, parsePayload, env) : []);

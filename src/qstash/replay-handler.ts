@@ -1,6 +1,7 @@
 import type { RequestHandler } from "msw";
 import { createDetectors } from "../detectors/index.js";
-import type { EndpointDelivery, RunState } from "../engine/simulator.js";
+import { finalResult } from "../engine/result.js";
+import type { EndpointDelivery } from "../engine/simulator.js";
 import { Simulator, type Endpoint } from "../engine/simulator.js";
 import { ReplayUsageError } from "../errors.js";
 import { DEFAULT_START_TIME, DEFAULT_URL, serializePayload } from "../replay.js";
@@ -8,14 +9,13 @@ import { patchGlobals, type GlobalsController } from "../sandbox/globals.js";
 import { withReplayLock } from "../sandbox/lock.js";
 import { interceptNetwork } from "../sandbox/network.js";
 import { currentFrame } from "../sandbox/scope.js";
-import type { FaultPlan, RecordedHistory, ReplayOptions, ReplayResult } from "../types.js";
+import type { FaultPlan, ReplayOptions, ReplayResult } from "../types.js";
 import { nanoid, Prng } from "../util/prng.js";
 import { simulatorSigningKeys } from "./env.js";
 import { QStashRestApi } from "./rest-api.js";
 import { currentSdkScope } from "./sdk-scope.js";
 import type { SignatureMode, SigningKeys } from "./signing.js";
 import { WireEndpoint, type WorkflowHandler } from "./wire-endpoint.js";
-import { historyExtras } from "../history/extras.js";
 
 /** Options of {@link replayHandler}: those of `replay()` that QStash owns, plus signing. */
 export interface ReplayHandlerOptions<TPayload = unknown>
@@ -138,32 +138,6 @@ export async function replayHandler<TResult = unknown>(
   return withReplayLock(() => runHandler(handler, options, payload)) as Promise<ReplayResult<TResult>>;
 }
 
-function buildResult(run: RunState, seed: number, children: ReplayResult["children"]): Omit<ReplayResult, "findings"> {
-  const history: RecordedHistory = {
-    format: "workflow-replay/history@1",
-    workflowRunId: run.workflowRunId,
-    workflowUrl: run.url,
-    createdAt: run.createdAt,
-    payload: run.payload ?? null,
-    headers: { ...run.headers },
-    steps: run.log.map((s) => ({ ...s })),
-    ...historyExtras(run, run.status === "running" ? "waiting" : run.status),
-  };
-  return {
-    status: run.status === "running" ? "waiting" : run.status,
-    output: run.output === undefined ? undefined : (JSON.parse(run.output) as unknown),
-    ...(run.error ? { error: run.error } : {}),
-    steps: run.log,
-    invocations: run.invocations,
-    deliveries: run.deliveries,
-    seed,
-    workflowRunId: run.workflowRunId,
-    endedAt: run.endedAt ?? 0,
-    history,
-    ...(run.failureFunctionResult !== undefined ? { failureFunctionResult: run.failureFunctionResult } : {}),
-    children,
-  };
-}
 
 async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOptions<unknown>, payload: string | undefined): Promise<ReplayResult> {
   const seed = options.seed ?? 1;
@@ -270,15 +244,7 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
       endpoint: rootEndpoint,
     });
     await sim.runToEnd();
-    if (sim.halted && run.status === "running") {
-      run.status = "failed";
-      run.error = sim.halted;
-    }
-    const childResults: ReplayResult["children"] = {};
-    for (const [id, child] of sim.runs) {
-      if (id !== run.workflowRunId) childResults[id] = { ...buildResult(child, seed, {}), findings: [] } as Omit<ReplayResult, "children">;
-    }
-    const partial = buildResult(run, seed, childResults);
+    const partial = finalResult(sim, run, seed);
     // No perturbation passes: they re-run a route function, and a handler hides it.
     const findings = await detectors.finish(partial, async () => []);
     return { ...partial, findings };

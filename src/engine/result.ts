@@ -1,0 +1,48 @@
+import { historyExtras } from "../history/extras.js";
+import type { RecordedHistory, ReplayResult } from "../types.js";
+import type { RunState, Simulator } from "./simulator.js";
+
+/** A run's result as both drivers return it (findings are added by the detectors afterwards). */
+export function buildResult(run: RunState, seed: number, children: ReplayResult["children"]): Omit<ReplayResult, "findings"> {
+  const status = run.status === "running" ? "waiting" : run.status;
+  const history: RecordedHistory = {
+    format: "workflow-replay/history@1",
+    workflowRunId: run.workflowRunId,
+    workflowUrl: run.url,
+    createdAt: run.createdAt,
+    payload: run.payload ?? null,
+    headers: { ...run.headers },
+    steps: run.log.map((s) => ({ ...s })),
+    ...historyExtras(run, status),
+  };
+  return {
+    status,
+    output: run.output === undefined ? undefined : (JSON.parse(run.output) as unknown),
+    ...(run.error ? { error: run.error } : {}),
+    steps: run.log,
+    invocations: run.invocations,
+    deliveries: run.deliveries,
+    seed,
+    workflowRunId: run.workflowRunId,
+    endedAt: run.endedAt ?? 0,
+    history,
+    ...(run.failureFunctionResult !== undefined ? { failureFunctionResult: run.failureFunctionResult } : {}),
+    children,
+  };
+}
+
+/**
+ * The root run's result once the simulation stopped: a halted simulation (runaway, hung delivery,
+ * harness error) fails a run still in flight, and every other run is reported as a child.
+ */
+export function finalResult(sim: Simulator, run: RunState, seed: number): Omit<ReplayResult, "findings"> {
+  if (sim.halted && run.status === "running") {
+    run.status = "failed";
+    run.error = sim.halted;
+  }
+  const children: ReplayResult["children"] = {};
+  for (const [id, child] of sim.runs) {
+    if (id !== run.workflowRunId) children[id] = { ...buildResult(child, seed, {}), findings: [] } as Omit<ReplayResult, "children">;
+  }
+  return buildResult(run, seed, children);
+}
