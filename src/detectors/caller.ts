@@ -1,16 +1,5 @@
-import { fileURLToPath } from "node:url";
+import { isHarnessFile } from "../sandbox/location.js";
 
-/** Directory of the harness's own code (dist/ when built, src/ in the project's unit tests). */
-const HARNESS_DIR = (() => {
-  try {
-    const here = typeof __filename === "string" ? __filename : fileURLToPath(import.meta.url);
-    const marker = here.lastIndexOf("/dist/") >= 0 ? "/dist/" : "/src/";
-    const at = here.lastIndexOf(marker);
-    return at >= 0 ? here.slice(0, at + marker.length) : undefined;
-  } catch {
-    return undefined;
-  }
-})();
 
 /** The network layer the harness drives (msw, the interceptors, undici) and the SDK itself. */
 const HARNESS_LIBRARIES = /\/node_modules\/(?:msw|@mswjs\/[^/]+|@open-draft\/[^/]+|undici|@upstash\/[^/]+|outvariant|strict-event-emitter|headers-polyfill)\//;
@@ -34,7 +23,7 @@ export function readByNetworkLayer(): boolean {
     const match = FRAME.exec(lines[i]!);
     if (!match) continue;
     const file = match[1]!.replace(/^file:\/\//, "");
-    if (HARNESS_DIR && file.startsWith(HARNESS_DIR)) continue;
+    if (isHarnessFile(file)) continue;
     if (HARNESS_LIBRARIES.test(file) || file.startsWith("node:internal/deps/undici")) return true;
     if (file.includes("/node_modules/") || file.startsWith("node:") || file.startsWith("internal/")) continue;
     return false; // the user's code made the read (directly or through another library)

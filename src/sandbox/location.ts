@@ -27,11 +27,17 @@ const HARNESS_SOURCES = (() => {
 })();
 const TEST_FILE = /\.(test|spec|test-d)\.[cm]?[jt]sx?$/;
 
+/** Whether a stack frame's file is the harness's own code (built or source-mapped), not a test file. */
+export function isHarnessFile(file: string): boolean {
+  if (TEST_FILE.test(file)) return false;
+  if (HARNESS_DIR && file.startsWith(HARNESS_DIR)) return true;
+  for (const dir of HARNESS_SOURCES) if (file.startsWith(dir)) return true;
+  return false;
+}
+
 function isUserFile(file: string): boolean {
   if (file.startsWith("node:") || file.includes("/node_modules/") || file.startsWith("internal/")) return false;
-  if (HARNESS_DIR && file.startsWith(HARNESS_DIR) && !TEST_FILE.test(file)) return false;
-  for (const dir of HARNESS_SOURCES) if (file.startsWith(dir) && !TEST_FILE.test(file)) return false;
-  return true;
+  return !isHarnessFile(file);
 }
 
 const HARNESS_URL = HARNESS_DIR ? `file://${HARNESS_DIR}` : undefined;
