@@ -3,24 +3,10 @@ import { dirname } from "node:path";
 import type { Step } from "@upstash/workflow";
 import type { RecordedHistory } from "../types.js";
 import { FieldError, HistoryError } from "./errors.js";
-import { validateHistory } from "./validate.js";
+import { TOP_LEVEL_FIELDS, validateHistory } from "./validate.js";
 
 /** Top-level fields in the order they are written. */
-const FIELD_ORDER = [
-  "format",
-  "source",
-  "recordedAt",
-  "workflowRunId",
-  "workflowUrl",
-  "createdAt",
-  "labels",
-  "status",
-  "output",
-  "payload",
-  "headers",
-  "steps",
-  "pending",
-] as const;
+const FIELD_ORDER = TOP_LEVEL_FIELDS;
 
 /** Step fields in the order they are written; anything else follows, sorted. */
 const STEP_ORDER = [

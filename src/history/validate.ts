@@ -21,7 +21,8 @@ export const STEP_TYPES = [
 
 const RUN_STATUSES: readonly RunStatus[] = ["completed", "failed", "cancelled", "waiting"];
 
-const TOP_LEVEL_KEYS = new Set([
+/** Top-level fields of the format, in the order they are written. */
+export const TOP_LEVEL_FIELDS = [
   "format",
   "source",
   "recordedAt",
@@ -35,7 +36,9 @@ const TOP_LEVEL_KEYS = new Set([
   "headers",
   "steps",
   "pending",
-]);
+] as const;
+
+const TOP_LEVEL_KEYS = new Set<string>(TOP_LEVEL_FIELDS);
 
 function show(value: unknown): string {
   if (value === undefined) return "undefined";
