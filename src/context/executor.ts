@@ -57,8 +57,26 @@ export class Executor {
     private readonly observer: ReplayObserver | undefined,
   ) {
     let count = 0;
-    for (const step of steps) if (!step.targetStep) count++;
+    for (const step of steps) {
+      if (!step.targetStep) count++;
+      else (this.planned ??= new Set()).add(step.targetStep);
+    }
     this.nonPlanStepCount = count;
+    this.partialTarget = steps.at(-1)?.targetStep || undefined;
+  }
+
+  /** Positions planned as part of a parallel group (each runs in its own partial delivery). */
+  private planned: Set<number> | undefined;
+  /** The position a partial-parallel delivery runs (its last step is that position's plan step). */
+  private readonly partialTarget: number | undefined;
+
+  /**
+   * Whether the step at `position` may execute in this delivery (and so needs its call site for
+   * stepExecuted): in a partial delivery only the targeted position; otherwise any position not
+   * already planned in a parallel group (those run in their own partial deliveries).
+   */
+  private mayExecute(position: number): boolean {
+    return this.partialTarget !== undefined ? position === this.partialTarget : !this.planned?.has(position);
   }
 
   /** `wrapStep`: flags the step as executing only while its function runs synchronously. */
@@ -89,7 +107,7 @@ export class Executor {
     if (frontier) {
       this.issued.push({ name: lazy.stepName, position, handle });
       this.inFlight.set(position, lazy.stepName);
-      if (this.observer?.stepExecuted) this.callSites.set(lazy as LazyStep, userLocation());
+      if (this.observer?.stepExecuted && this.mayExecute(position)) this.callSites.set(lazy as LazyStep, userLocation());
     }
     if (this.observer?.stepIssued) this.observer.stepIssued(this.issuedEvent(lazy, position, handle));
     let group = this.activeGroup;
