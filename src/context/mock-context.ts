@@ -270,8 +270,19 @@ export class MockWorkflowContext<TPayload = unknown> {
   }
 
   private disabledAbort(stepName: string): Error {
+    if (this.dryRunAbort) {
+      // Only the first abort's stack is read (swallowed-abort locates a caught dry-run abort with it);
+      // the others — a Promise.all of n steps throws n — skip the stack capture.
+      const limit = Error.stackTraceLimit;
+      Error.stackTraceLimit = 0;
+      try {
+        return new ReplayAuthAbort(DISABLED_STEP_NAME);
+      } finally {
+        Error.stackTraceLimit = limit;
+      }
+    }
     const error = new ReplayAuthAbort(DISABLED_STEP_NAME);
-    this.dryRunAbort ??= { stepName, error };
+    this.dryRunAbort = { stepName, error };
     return error;
   }
 }
