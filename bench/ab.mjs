@@ -25,6 +25,7 @@ const CASES = {
   "seq-100-on": { route: sequential(100), options: { payload: {} }, iterations: 10 },
   "seq-100-off": { route: sequential(100), options: { payload: {}, ...OFF }, iterations: 10 },
   "fan-out-on": { route: fanOut(50), options: { payload: {} }, iterations: 3 },
+  "fan-out-off": { route: fanOut(50), options: { payload: {}, ...OFF }, iterations: 3 },
   "seq-1000-on": { route: sequential(1000), options: { payload: {} }, iterations: 1 },
   "seq-1000-off": { route: sequential(1000), options: { payload: {}, ...OFF }, iterations: 1 },
   // steps returning numbers and strings instead of small objects

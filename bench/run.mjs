@@ -15,7 +15,7 @@ import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isDeepStrictEqual } from "node:util";
-import { ACTIONS, bareReplay, dynamicPipeline, fanOut, pipelinePayload, sequential } from "./workflows.mjs";
+import { ACTIONS, bareDelivery, bareReplay, dynamicPipeline, fanOut, pipelinePayload, sdkDelivery, sdkHistory, sequential } from "./workflows.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -335,6 +335,38 @@ async function detectorBreakdown() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The cost of one memoized visit on the SDK's own context (the floor for an SDK-faithful replay)
+
+/**
+ * One delivery of the 1,000-step route with all 1,000 steps in the history, on the real
+ * WorkflowContext of @upstash/workflow and on the bare loop's context: time / 1,000 is what one
+ * memoized visit costs in each. replay()'s executor mirrors the SDK's chain of async functions and
+ * its two-microtask parallel window, so the SDK's figure is what replay() can approach without
+ * giving up fidelity; the bare loop's is one microtask per visit.
+ */
+async function visitCost() {
+  const { WorkflowContext } = await import("@upstash/workflow");
+  const n = 1000;
+  const route = sequential(n);
+  const payload = { n };
+  const steps = await sdkHistory(route, payload);
+  const memo = steps.slice(1).map((step) => step.out);
+  const expected = await bareDelivery(route, memo, payload);
+  if ((await sdkDelivery(WorkflowContext, route, steps, payload)) !== expected) throw new Error("visit cost: the SDK's context disagrees with the bare loop");
+  const variants = { bare: () => bareDelivery(route, memo, payload), sdk: () => sdkDelivery(WorkflowContext, route, steps, payload) };
+  const times = { bare: [], sdk: [] };
+  for (const v of Object.values(variants)) for (let i = 0; i < 20; i++) await v();
+  for (let r = 0; r < (quick ? 3 : 9); r++) {
+    for (const [key, v] of Object.entries(variants)) times[key].push((await timeBatch(v, 20)).cpu);
+  }
+  return {
+    visits: n,
+    bareUsPerVisit: summary(times.bare.map((t) => (t * 1000) / n)),
+    sdkUsPerVisit: summary(times.sdk.map((t) => (t * 1000) / n)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Property runs per second
 
 async function propertyCase() {
@@ -413,12 +445,20 @@ function growth(groups) {
   for (const row of g1000.rows) {
     const other = g100.rows.find((r) => r.variant === row.variant);
     if (!other) continue;
-    const [d1, v1, t1] = [other.deliveries, other.visits, other.ms.median * 1000];
-    const [d2, v2, t2] = [row.deliveries, row.visits, row.ms.median * 1000];
-    const det = d1 * v2 - d2 * v1;
-    const perDelivery = (t1 * v2 - t2 * v1) / det;
-    const perVisit = (d1 * t2 - d2 * t1) / det;
-    out[row.variant] = { usPerDelivery: perDelivery, usPerVisit: perVisit, growth1000vs100: row.ms.median / other.ms.median };
+    const fit = (t1, t2) => {
+      const [d1, v1, d2, v2] = [other.deliveries, other.visits, row.deliveries, row.visits];
+      const det = d1 * v2 - d2 * v1;
+      return { perDelivery: (t1 * v2 - t2 * v1) / det, perVisit: (d1 * t2 - d2 * t1) / det };
+    };
+    const wall = fit(other.ms.median * 1000, row.ms.median * 1000);
+    const cpu = fit(other.cpuMs.median * 1000, row.cpuMs.median * 1000);
+    out[row.variant] = {
+      usPerDelivery: wall.perDelivery,
+      usPerVisit: wall.perVisit,
+      cpuUsPerDelivery: cpu.perDelivery,
+      cpuUsPerVisit: cpu.perVisit,
+      growth1000vs100: row.ms.median / other.ms.median,
+    };
   }
   return out;
 }
@@ -465,6 +505,12 @@ async function main() {
     groups.push(await runGroup(group));
     process.stdout.write(` ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   }
+  let visits;
+  if (!only || "visits".includes(only)) {
+    process.stdout.write(`  memoized-visit cost on the SDK's own context…`);
+    visits = await visitCost();
+    process.stdout.write(` done\n`);
+  }
   let breakdown;
   if (!only || "detectors".includes(only)) {
     process.stdout.write(`  detector breakdown (100 steps, one kind on at a time)…`);
@@ -490,8 +536,14 @@ async function main() {
   if (grow) {
     console.log(`Growth with steps (sequential; t = a·deliveries + b·visits fitted on 100 and 1,000 steps):`);
     for (const [variant, g] of Object.entries(grow)) {
-      console.log(`  ${pad(variant, 11)} a = ${lpad(g.usPerDelivery.toFixed(1), 7)} µs/delivery, b = ${lpad(g.usPerVisit.toFixed(3), 6)} µs/memoized visit; 1,000 steps cost ${g.growth1000vs100.toFixed(0)}x 100 steps`);
+      console.log(
+        `  ${pad(variant, 11)} wall: a = ${lpad(g.usPerDelivery.toFixed(1), 7)} µs/delivery, b = ${lpad(g.usPerVisit.toFixed(3), 6)} µs/visit | CPU: a = ${lpad(g.cpuUsPerDelivery.toFixed(1), 7)} µs, b = ${lpad(g.cpuUsPerVisit.toFixed(3), 6)} µs | 1,000 steps cost ${g.growth1000vs100.toFixed(0)}x 100 steps`,
+      );
     }
+  }
+  if (visits) {
+    const fit = grow ? ` — replay() (CPU fit above): ${grow.off.cpuUsPerVisit.toFixed(2)} µs detectors off, ${grow.on.cpuUsPerVisit.toFixed(2)} µs on` : "";
+    console.log(`One memoized visit, CPU time (one delivery of 1,000 recorded steps): bare loop ${visits.bareUsPerVisit.median.toFixed(3)} µs, the SDK's own WorkflowContext ${visits.sdkUsPerVisit.median.toFixed(3)} µs${fit}`);
   }
   const seq100 = groups.find((g) => g.id === "seq-100");
   if (seq100?.ratios.onVsOff) {
@@ -550,7 +602,7 @@ async function main() {
   }
   console.log(`\nload average before ${env.loadBefore.join(" ")}, after ${env.loadAfter.join(" ")} (${env.nproc} cores)`);
 
-  const results = { machine: env, quick, groups, growth: grow, detectorBreakdown: breakdown, property, heap, targets };
+  const results = { machine: env, quick, groups, growth: grow, visitCost: visits, detectorBreakdown: breakdown, property, heap, targets };
   writeFileSync(join(here, "results.json"), JSON.stringify(results, null, 2) + "\n");
   console.log(`results written to bench/results.json`);
 }

@@ -99,3 +99,51 @@ export async function bareReplay(route, payload) {
     }
   }
 }
+
+/**
+ * The SDK's own cost of memoized visits: one delivery of `route` on the real `WorkflowContext` of
+ * @upstash/workflow, with every step already in the history, so the route runs to its end through
+ * the SDK's executor without any network. `steps` comes from {@link sdkHistory}.
+ */
+export async function sdkDelivery(WorkflowContext, route, steps, payload) {
+  const context = new WorkflowContext({
+    qstashClient: {},
+    workflowRunId: "wfr_bench",
+    workflowRunCreatedAt: 0,
+    headers: new Headers(),
+    steps,
+    url: "https://bench.test/api/workflow",
+    initialPayload: JSON.parse(JSON.stringify(payload ?? null)),
+    env: {},
+  });
+  return route(context);
+}
+
+/** The SDK-format history of a finished sequential run (Initial + one result step per step). */
+export async function sdkHistory(route, payload) {
+  const recorded = [];
+  const collector = {
+    requestPayload: payload,
+    async run(name, fn) {
+      const value = await fn();
+      recorded.push({ stepId: recorded.length + 1, stepName: name, stepType: "Run", out: JSON.stringify(value), concurrent: 1 });
+      return JSON.parse(JSON.stringify(value));
+    },
+  };
+  await route(collector);
+  return [{ stepId: 0, stepName: "init", stepType: "Initial", out: JSON.stringify(payload ?? null), concurrent: 1 }, ...recorded];
+}
+
+/** The bare loop's cost of memoized visits: one delivery with every step already recorded. */
+export async function bareDelivery(route, memo, payload) {
+  let position = 0;
+  const context = {
+    requestPayload: JSON.parse(JSON.stringify(payload ?? null)),
+    run(name, fn) {
+      const index = position++;
+      if (index < memo.length) return Promise.resolve(JSON.parse(memo[index]));
+      throw new Error("bench: the history is incomplete");
+    },
+  };
+  return route(context);
+}
