@@ -104,12 +104,16 @@ export class Executor {
     const position = this.stepCount;
     handle.position = position;
     const frontier = position >= this.nonPlanStepCount;
+    let site: { location: SourceLocation | undefined } | undefined;
     if (frontier) {
       this.issued.push({ name: lazy.stepName, position, handle });
       this.inFlight.set(position, lazy.stepName);
-      if (this.observer?.stepExecuted && this.mayExecute(position)) this.callSites.set(lazy as LazyStep, userLocation());
+      if (this.observer?.stepExecuted && this.mayExecute(position)) {
+        site = { location: userLocation() };
+        this.callSites.set(lazy as LazyStep, site.location);
+      }
     }
-    if (this.observer?.stepIssued) this.observer.stepIssued(this.issuedEvent(lazy, position, handle));
+    if (this.observer?.stepIssued) this.observer.stepIssued(this.issuedEvent(lazy, position, handle, site));
     let group = this.activeGroup;
     if (!group) {
       group = { steps: [], promise: undefined };
@@ -134,7 +138,8 @@ export class Executor {
     }
   }
 
-  private issuedEvent(lazy: LazyStep, position: number, handle: StepHandle): StepIssuedEvent {
+  /** `site`: the call site already taken for this step (same stack), reused instead of a second stack trace. */
+  private issuedEvent(lazy: LazyStep, position: number, handle: StepHandle, site?: { location: SourceLocation | undefined }): StepIssuedEvent {
     const frame = currentFrame();
     return {
       invocation: this.invocation,
@@ -146,7 +151,7 @@ export class Executor {
       parentStep: frame?.step,
       ...(this.abortThrown ? { afterAbort: this.abortThrown } : {}),
       memoized: position < this.nonPlanStepCount,
-      location: userLocation,
+      location: site ? () => site.location : userLocation,
       handle,
     };
   }
