@@ -1,6 +1,6 @@
 import { WorkflowAbort, WorkflowError, type Step } from "@upstash/workflow";
 import type { ReplayObserver, StepIssuedEvent } from "../engine/observer.js";
-import { userLocation } from "../sandbox/location.js";
+import { captureSite, userLocation, type CapturedSite } from "../sandbox/location.js";
 import type { SourceLocation } from "../types.js";
 import { currentFrame } from "../sandbox/scope.js";
 import type { LazyStep, StepRuntime } from "./lazy-step.js";
@@ -47,7 +47,7 @@ export class Executor {
   /** Frontier steps whose promise has not settled yet, by position (names the step a hung delivery waits for). */
   readonly inFlight = new Map<number, string>();
   /** Call sites of steps that may execute in this delivery (taken once per delivery, not per visit). */
-  private readonly callSites = new Map<LazyStep, SourceLocation | undefined>();
+  private readonly callSites = new Map<LazyStep, CapturedSite>();
 
   constructor(
     private readonly steps: Step[],
@@ -104,13 +104,13 @@ export class Executor {
     const position = this.stepCount;
     handle.position = position;
     const frontier = position >= this.nonPlanStepCount;
-    let site: { location: SourceLocation | undefined } | undefined;
+    let site: CapturedSite | undefined;
     if (frontier) {
       this.issued.push({ name: lazy.stepName, position, handle });
       this.inFlight.set(position, lazy.stepName);
       if (this.observer?.stepExecuted && this.mayExecute(position)) {
-        site = { location: userLocation() };
-        this.callSites.set(lazy as LazyStep, site.location);
+        site = captureSite();
+        this.callSites.set(lazy as LazyStep, site);
       }
     }
     if (this.observer?.stepIssued) this.observer.stepIssued(this.issuedEvent(lazy, position, handle, site));
@@ -139,7 +139,7 @@ export class Executor {
   }
 
   /** `site`: the call site already taken for this step (same stack), reused instead of a second stack trace. */
-  private issuedEvent(lazy: LazyStep, position: number, handle: StepHandle, site?: { location: SourceLocation | undefined }): StepIssuedEvent {
+  private issuedEvent(lazy: LazyStep, position: number, handle: StepHandle, site?: CapturedSite): StepIssuedEvent {
     const frame = currentFrame();
     return {
       invocation: this.invocation,
@@ -151,7 +151,8 @@ export class Executor {
       parentStep: frame?.step,
       ...(this.abortThrown ? { afterAbort: this.abortThrown } : {}),
       memoized: position < this.nonPlanStepCount,
-      location: site ? () => site.location : userLocation,
+      location: site ? site.resolve : userLocation,
+      site: site ? () => site : captureSite,
       handle,
     };
   }
@@ -170,9 +171,14 @@ export class Executor {
     return list.length === 1 ? this.runSingle(list[0]!) : this.runParallel(list);
   }
 
+  /**
+   * Ends the delivery with the SDK's own WorkflowAbort. It is built without a stack trace: it is
+   * thrown from the harness's microtask, so its frames would name only harness code, and capturing
+   * them cost a tenth of a short run's time.
+   */
   private abort(stepName: string, stepInfo?: Step): never {
     this.abortThrown = { stepName };
-    throw new WorkflowAbort(stepName, stepInfo);
+    throw stackless(() => new WorkflowAbort(stepName, stepInfo));
   }
 
   private async runSingle(lazy: LazyStep): Promise<unknown> {
@@ -209,7 +215,10 @@ export class Executor {
       result: (lazy as { rawResult?: unknown }).rawResult,
       out: result?.out as string | undefined,
       ...(error !== undefined ? { error } : {}),
-      location: this.callSites.get(lazy),
+      site: this.callSites.get(lazy),
+      get location() {
+        return this.site?.resolve();
+      },
     });
   }
 
@@ -264,7 +273,7 @@ export class Executor {
       }
       case "discard": {
         this.abortThrown = { stepName: "discarded parallel" };
-        throw new WorkflowAbort("discarded parallel");
+        throw stackless(() => new WorkflowAbort("discarded parallel"));
       }
       case "last": {
         const results = sorted.filter((s) => s.stepId >= initialStepCount).slice(0, list.length);
@@ -297,6 +306,16 @@ export class Executor {
     throw new WorkflowError(
       `Unexpected parallel call result while executing step ${index}: '${String(result)}'. Expected ${list.length} many items`,
     );
+  }
+}
+
+function stackless<T>(make: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
   }
 }
 

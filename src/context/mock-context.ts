@@ -71,7 +71,10 @@ export interface MockContextInit<TPayload> {
   workflowRunCreatedAt: number;
   url: string;
   requestPayload: TPayload;
-  headers: Headers;
+  /** Whether the dry run's first abort captures a stack (for the swallowed-abort location). Default true. */
+  captureAbortStack?: boolean;
+  /** The request headers, or a function that builds them on first use (most routes never read them). */
+  headers: Headers | (() => Headers);
   env: Record<string, string | undefined>;
   labels: string[];
   retried: number;
@@ -91,7 +94,9 @@ export class MockWorkflowContext<TPayload = unknown> {
   readonly workflowRunCreatedAt: number;
   readonly url: string;
   readonly requestPayload: TPayload;
-  readonly headers: Headers;
+  private readonly headerSource: Headers | (() => Headers);
+  private readonly captureAbortStack: boolean;
+  private headerCache: Headers | undefined;
   readonly env: Record<string, string | undefined>;
   readonly labels: string[];
   readonly retried: number;
@@ -108,12 +113,17 @@ export class MockWorkflowContext<TPayload = unknown> {
     this.workflowRunCreatedAt = init.workflowRunCreatedAt;
     this.url = init.url;
     this.requestPayload = init.requestPayload;
-    this.headers = init.headers;
+    this.headerSource = init.headers;
+    this.captureAbortStack = init.captureAbortStack ?? true;
     this.env = init.env;
     this.labels = init.labels;
     this.retried = init.retried;
     this.port = init.port;
     this.executor = executor;
+  }
+
+  get headers(): Headers {
+    return (this.headerCache ??= typeof this.headerSource === "function" ? this.headerSource() : this.headerSource);
   }
 
   /** @deprecated like the SDK's: the first label. */
@@ -270,21 +280,25 @@ export class MockWorkflowContext<TPayload = unknown> {
   }
 
   private disabledAbort(stepName: string): Error {
-    if (this.dryRunAbort) {
-      // Only the first abort's stack is read (swallowed-abort locates a caught dry-run abort with it);
-      // the others — a Promise.all of n steps throws n — skip the stack capture.
+    // Only the first abort's stack is ever read (swallowed-abort locates a caught dry-run abort with
+    // it), and only in the delivery that captures it: the others — a Promise.all of n steps throws n,
+    // and every delivery has a dry run — skip the stack capture.
+    let error: Error;
+    if (!this.dryRunAbort && this.captureAbortStack) {
+      error = new ReplayAuthAbort(DISABLED_STEP_NAME);
+    } else {
       const limit = Error.stackTraceLimit;
       Error.stackTraceLimit = 0;
       try {
-        return new ReplayAuthAbort(DISABLED_STEP_NAME);
+        error = new ReplayAuthAbort(DISABLED_STEP_NAME);
       } finally {
         Error.stackTraceLimit = limit;
       }
     }
-    const error = new ReplayAuthAbort(DISABLED_STEP_NAME);
-    this.dryRunAbort = { stepName, error };
+    this.dryRunAbort ??= { stepName, error };
     return error;
   }
+
 }
 
 Object.setPrototypeOf(MockWorkflowContext.prototype, WorkflowContext.prototype);

@@ -1,4 +1,5 @@
 import type { StepIssuedEvent } from "../engine/observer.js";
+import type { CapturedSite } from "../sandbox/location.js";
 import type { SourceLocation } from "../types.js";
 import type { DetectorFactory } from "./detector.js";
 import { at, locationOf, stepCall } from "./describe.js";
@@ -11,7 +12,7 @@ import { at, locationOf, stepCall } from "./describe.js";
  */
 export const duplicateStepName: DetectorFactory = (ctx) => {
   /** Call site of each position, taken the first time the position is issued (linear in the steps). */
-  const sites = new Map<number, SourceLocation | undefined>();
+  const sites = new Map<number, CapturedSite>();
   let delivery = -1;
   let names = new Map<string, number>();
 
@@ -23,15 +24,15 @@ export const duplicateStepName: DetectorFactory = (ctx) => {
         delivery = event.invocation;
         names = new Map();
       }
-      if (!sites.has(event.position)) sites.set(event.position, locationOf(event));
+      if (!sites.has(event.position)) sites.set(event.position, event.site());
       const first = names.get(event.name);
       if (first === undefined) {
         names.set(event.name, event.position);
         return;
       }
       if (first === event.position) return;
-      const firstSite = sites.get(first);
-      const secondSite = sites.get(event.position) ?? locationOf(event);
+      const firstSite = sites.get(first)?.resolve();
+      const secondSite = sites.get(event.position)?.resolve() ?? locationOf(event);
       const both =
         firstSite && secondSite && sameSite(firstSite, secondSite)
           ? `${at(firstSite).trim()} (the same call, reached twice)`

@@ -42,7 +42,7 @@ function list(numbers: number[]): string {
 export const nonIdempotentStep: DetectorFactory = (ctx) => {
   const seen = new Map<string, Occurrence>();
   /** Call site of each executed step: the fallback location when the request's own is not on the stack. */
-  const stepLocations = new Map<number, SourceLocation | undefined>();
+  const stepLocations = new Map<number, StepExecutedEvent>();
 
   const record = (
     frame: RequestSeenEvent["frame"],
@@ -67,7 +67,8 @@ export const nonIdempotentStep: DetectorFactory = (ctx) => {
   return {
     kind: "non-idempotent-step",
     stepExecuted(event: StepExecutedEvent) {
-      if (!stepLocations.has(event.stepId)) stepLocations.set(event.stepId, event.location);
+      // keep the event: its location is resolved only if a finding needs it
+      if (!stepLocations.has(event.stepId)) stepLocations.set(event.stepId, event);
     },
     requestSeen(event: RequestSeenEvent) {
       const method = event.method.toUpperCase();
@@ -92,7 +93,7 @@ export const nonIdempotentStep: DetectorFactory = (ctx) => {
           : isRequest
             ? "it carries no Idempotency-Key header, so the receiver performs it again"
             : "it was tracked without an idempotency key, so it happened again";
-        const location = occurrence.location ?? stepLocations.get(occurrence.stepId);
+        const location = occurrence.location ?? stepLocations.get(occurrence.stepId)?.location;
         const where = location ? ` at ${location.file}:${location.line}:${location.column}` : "";
         ctx.report(
           {

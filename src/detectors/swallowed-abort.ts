@@ -1,5 +1,5 @@
 import type { DeliveryEndEvent, StepIssuedEvent } from "../engine/observer.js";
-import { firstUserFrame } from "../sandbox/location.js";
+import { firstUserFrame, type CapturedSite } from "../sandbox/location.js";
 import type { SourceLocation } from "../types.js";
 import type { DetectorFactory } from "./detector.js";
 import { at, locationOf } from "./describe.js";
@@ -9,7 +9,8 @@ const UNNAMED = new Set(["cancel", "discarded parallel"]);
 
 interface Frontier {
   handle: { awaited: boolean };
-  location: SourceLocation | undefined;
+  /** The step call's site, resolved to a location only when an abort is reported. */
+  site: CapturedSite;
 }
 
 /**
@@ -42,7 +43,7 @@ export const swallowedAbort: DetectorFactory = (ctx) => {
         ? `context.cancel()`
         : stepName === "discarded parallel"
           ? `a parallel group (discarded delivery)`
-          : `step ${JSON.stringify(stepName)}${at(step === "unnamed" ? undefined : step.location)}`;
+          : `step ${JSON.stringify(stepName)}${at(step === "unnamed" ? undefined : step.site.resolve())}`;
     ctx.report(
       {
         message:
@@ -93,7 +94,7 @@ export const swallowedAbort: DetectorFactory = (ctx) => {
           report(event.invocation, event.afterAbort.stepName, step, `it issued step ${JSON.stringify(event.name)}${at(location)}`, location);
         }
       }
-      if (!event.memoized) frontier.set(event.name, { handle: event.handle, location: locationOf(event) });
+      if (!event.memoized) frontier.set(event.name, { handle: event.handle, site: event.site() });
     },
     deliveryEnd(event: DeliveryEndEvent) {
       reset(event.invocation);
@@ -101,7 +102,7 @@ export const swallowedAbort: DetectorFactory = (ctx) => {
       if (!event.abortThrown || !event.routeReturned) return;
       const step = caught(event.abortThrown.stepName);
       if (!step) return;
-      report(event.invocation, event.abortThrown.stepName, step, `the workflow function returned normally`, step === "unnamed" ? undefined : step.location);
+      report(event.invocation, event.abortThrown.stepName, step, `the workflow function returned normally`, step === "unnamed" ? undefined : step.site.resolve());
     },
   };
 };

@@ -101,6 +101,8 @@ function deduplicate(steps: Step[]): Step[] {
  * `serve()` would: parse, dry run, callback handling, route execution and response mapping.
  */
 export class MockEndpoint implements Endpoint {
+  private client: WorkflowContext["qstashClient"] | undefined;
+
   constructor(private readonly options: MockEndpointOptions) {}
 
   hasFailureCallback(): boolean {
@@ -120,18 +122,25 @@ export class MockEndpoint implements Endpoint {
 
   private contextInit(delivery: EndpointDelivery, payload: unknown, port: QStashPort): MockContextInit<unknown> {
     const run = delivery.run;
-    const headers = new Headers(run.headers);
-    if (run.labels.length > 0) headers.set("Upstash-Label", run.labels.join(","));
+    let headers: Headers | undefined;
+    const buildHeaders = () => {
+      if (!headers) {
+        headers = new Headers(run.headers);
+        if (run.labels.length > 0) headers.set("Upstash-Label", run.labels.join(","));
+      }
+      return headers;
+    };
     return {
       workflowRunId: run.workflowRunId,
       workflowRunCreatedAt: run.createdAt,
       url: run.url,
       requestPayload: payload,
-      headers,
+      headers: buildHeaders,
+      captureAbortStack: delivery.invocation <= 1,
       env: this.options.env,
       labels: run.labels,
       retried: delivery.retried,
-      qstashClient: qstashClientStub(),
+      qstashClient: (this.client ??= qstashClientStub()),
       port,
     };
   }

@@ -1,6 +1,7 @@
 import type { StepType } from "@upstash/workflow";
 import type { NondeterministicSource } from "../sandbox/globals.js";
 import type { ScopeFrame } from "../sandbox/scope.js";
+import type { CapturedSite } from "../sandbox/location.js";
 import type { SourceLocation } from "../types.js";
 
 /** Inputs of a step that production code must keep stable between deliveries. */
@@ -24,6 +25,11 @@ export interface StepIssuedEvent {
   memoized: boolean;
   /** Lazily taken location of the user's call; valid only while the hook runs. */
   location(): SourceLocation | undefined;
+  /**
+   * The user's call site, captured (cheaply) while the hook runs and resolved to a location only when
+   * asked — keep it to report the location later. Call it inside the hook.
+   */
+  site(): CapturedSite;
   /**
    * Tracks whether user code awaited (or chained) the returned promise. Only steps at or beyond the
    * history frontier (`!memoized`: the ones this delivery may execute) are observed; every step is at
@@ -53,7 +59,9 @@ export interface StepExecutedEvent {
   out: string | undefined;
   /** Thrown by the step function or by serialization, if any. */
   error?: unknown;
-  location?: SourceLocation;
+  /** The step call's captured site; `location` resolves it on first read. */
+  site?: CapturedSite;
+  readonly location?: SourceLocation;
 }
 
 export interface DeliveryStartEvent {

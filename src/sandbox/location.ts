@@ -44,6 +44,20 @@ const HARNESS_URL = HARNESS_DIR ? `file://${HARNESS_DIR}` : undefined;
 const callSites = (_error: Error, sites: NodeJS.CallSite[]): NodeJS.CallSite[] => sites;
 
 /**
+ * The user's call site, taken now and handed around until a finding needs it. It is resolved at
+ * once: deferring the formatting was measured slower, because an unformatted V8 stack keeps every
+ * frame's closure and receiver alive and the garbage collector paid more than the formatting saved.
+ */
+export interface CapturedSite {
+  resolve(): SourceLocation | undefined;
+}
+
+export function captureSite(): CapturedSite {
+  const location = userLocation();
+  return { resolve: () => location };
+}
+
+/**
  * The first stack frame in the user's code, or undefined. Call it synchronously where the user's call is on the stack.
  *
  * Fast path (it runs at every step a delivery may execute): the stack is taken as structured call
@@ -53,26 +67,42 @@ const callSites = (_error: Error, sites: NodeJS.CallSite[]): NodeJS.CallSite[] =
  * own source maps on (`--enable-source-maps`), the whole stack is formatted as before.
  */
 export function userLocation(): SourceLocation | undefined {
+  // The user's frame is usually a handful of frames up (context.run → the executor → here), so a
+  // short walk comes first and the long one only when it found nothing.
+  return locationFromHolder(stackHolder(12)) ?? locationFromHolder(stackHolder(60));
+}
+
+function stackHolder(limit: number): Error {
   const previousLimit = Error.stackTraceLimit;
-  const previousPrepare = Error.prepareStackTrace;
-  if (!previousPrepare && (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled) {
-    Error.stackTraceLimit = 40;
-    const stack = new Error().stack ?? "";
-    Error.stackTraceLimit = previousLimit;
-    return firstUserFrame(stack);
-  }
-  let holder: Error;
-  let sites: unknown;
-  Error.stackTraceLimit = 40;
-  Error.prepareStackTrace = callSites;
+  Error.stackTraceLimit = limit;
   try {
-    holder = new Error();
-    sites = holder.stack;
+    return new Error();
   } finally {
     Error.stackTraceLimit = previousLimit;
-    Error.prepareStackTrace = previousPrepare;
   }
-  if (!Array.isArray(sites)) return undefined;
+}
+
+/** Node 20 installs its own `Error.prepareStackTrace`; only a hook someone else installed (vitest's source maps) needs calling. */
+const NODE_DEFAULT_PREPARE =
+  typeof Error.prepareStackTrace === "function" && Error.prepareStackTrace.name === "ErrorPrepareStackTrace"
+    ? Error.prepareStackTrace
+    : undefined;
+
+/** Reads a captured Error's frames as structured call sites and formats only the user's frame. */
+function locationFromHolder(holder: Error): SourceLocation | undefined {
+  const installed = Error.prepareStackTrace;
+  const previousPrepare = installed === NODE_DEFAULT_PREPARE ? undefined : installed;
+  if (!previousPrepare && (process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled) {
+    return firstUserFrame(holder.stack ?? "");
+  }
+  let sites: unknown;
+  Error.prepareStackTrace = callSites;
+  try {
+    sites = holder.stack;
+  } finally {
+    Error.prepareStackTrace = installed;
+  }
+  if (!Array.isArray(sites)) return typeof sites === "string" ? firstUserFrame(sites) : undefined;
   for (const site of sites as NodeJS.CallSite[]) {
     const name = site.getFileName();
     if (!name || name.startsWith("node:") || name.includes("/node_modules/")) continue;
