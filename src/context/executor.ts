@@ -105,15 +105,16 @@ export class Executor {
     handle.position = position;
     const frontier = position >= this.nonPlanStepCount;
     let site: CapturedSite | undefined;
+    const mayExecute = frontier && this.mayExecute(position);
     if (frontier) {
       this.issued.push({ name: lazy.stepName, position, handle });
       this.inFlight.set(position, lazy.stepName);
-      if (this.observer?.stepExecuted && this.mayExecute(position)) {
+      if (this.observer?.stepExecuted && mayExecute) {
         site = captureSite();
         this.callSites.set(lazy as LazyStep, site);
       }
     }
-    if (this.observer?.stepIssued) this.observer.stepIssued(this.issuedEvent(lazy, position, handle, site));
+    if (this.observer?.stepIssued) this.observer.stepIssued(this.issuedEvent(lazy, position, handle, mayExecute, site));
     let group = this.activeGroup;
     if (!group) {
       group = { steps: [], promise: undefined };
@@ -139,7 +140,7 @@ export class Executor {
   }
 
   /** `site`: the call site already taken for this step (same stack), reused instead of a second stack trace. */
-  private issuedEvent(lazy: LazyStep, position: number, handle: StepHandle, site?: CapturedSite): StepIssuedEvent {
+  private issuedEvent(lazy: LazyStep, position: number, handle: StepHandle, mayExecute: boolean, site?: CapturedSite): StepIssuedEvent {
     const frame = currentFrame();
     return {
       invocation: this.invocation,
@@ -151,6 +152,7 @@ export class Executor {
       parentStep: frame?.step,
       ...(this.abortThrown ? { afterAbort: this.abortThrown } : {}),
       memoized: position < this.nonPlanStepCount,
+      mayExecute,
       location: site ? site.resolve : userLocation,
       site: site ? () => site : captureSite,
       handle,

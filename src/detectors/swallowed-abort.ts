@@ -94,7 +94,8 @@ export const swallowedAbort: DetectorFactory = (ctx) => {
           report(event.invocation, event.afterAbort.stepName, step, `it issued step ${JSON.stringify(event.name)}${at(location)}`, location);
         }
       }
-      if (!event.memoized) frontier.set(event.name, { handle: event.handle, site: event.site() });
+      // only a step this delivery may run can end it with an abort (a call site per step, not per branch)
+      if (event.mayExecute) frontier.set(event.name, { handle: event.handle, site: event.site() });
     },
     deliveryEnd(event: DeliveryEndEvent) {
       reset(event.invocation);

@@ -23,6 +23,11 @@ export interface StepIssuedEvent {
   afterAbort?: { stepName: string };
   /** Whether the step will be served from history in this delivery. */
   memoized: boolean;
+  /**
+   * Whether this delivery may execute (or plan) the step: false for memoized steps and for parallel
+   * branches that another delivery runs. Only such steps can end a delivery with their abort.
+   */
+  mayExecute: boolean;
   /** Lazily taken location of the user's call; valid only while the hook runs. */
   location(): SourceLocation | undefined;
   /**
