@@ -1,7 +1,7 @@
 import type { StepType } from "@upstash/workflow";
 import type { DeliveryEndEvent, GroupFormedEvent, StepIssuedEvent } from "../engine/observer.js";
-import type { SourceLocation } from "../types.js";
 import type { DetectorFactory } from "./detector.js";
+import type { CapturedSite } from "../sandbox/location.js";
 import { at, locationOf, stepCall } from "./describe.js";
 
 interface Tracked {
@@ -9,7 +9,8 @@ interface Tracked {
   type: StepType;
   position: number;
   handle: { awaited: boolean };
-  location: SourceLocation | undefined;
+  /** The step call's site, resolved to a location only when the step is reported. */
+  site: CapturedSite;
   grouped: boolean;
   reported?: boolean;
 }
@@ -35,13 +36,13 @@ export const unawaitedStep: DetectorFactory = (ctx) => {
     ctx.report(
       {
         message:
-          `Step ${JSON.stringify(step.name)} (${stepCall(step.type, step.name)}${at(step.location)}) was not awaited before the workflow moved on in delivery ${invocation}: ` +
+          `Step ${JSON.stringify(step.name)} (${stepCall(step.type, step.name)}${at(step.site.resolve())}) was not awaited before the workflow moved on in delivery ${invocation}: ` +
           `the SDK executes it and ends the delivery with a WorkflowAbort that nobody handles, while the code after it keeps running — ${consequence}. ` +
           `Await it (await ${stepCall(step.type, step.name).replace(/\)$/, ", ...)")}), or run independent steps together with await Promise.all([...]).`,
         stepName: step.name,
         stepId: step.position,
         invocation,
-        ...(step.location ? { location: step.location } : {}),
+        ...(step.site.resolve() ? { location: step.site.resolve() } : {}),
         hint: `Every step promise must be awaited (directly or through Promise.all) before the workflow issues another step or returns.`,
       },
       `${step.position}:${step.name}`,
@@ -62,13 +63,15 @@ export const unawaitedStep: DetectorFactory = (ctx) => {
           report(step, event.invocation, `here it went on to step ${JSON.stringify(event.name)}${at(locationOf(event))}, so two steps are submitted in one request`);
         }
       }
-      if (!event.memoized && !event.parentStep) {
+      // Every step this delivery may run is tracked (with its call site). A step that another
+      // delivery runs (a parallel branch) is tracked there: each step may run in at least one.
+      if (event.mayExecute && !event.parentStep) {
         tracked.push({
           name: event.name,
           type: event.type,
           position: event.position,
           handle: event.handle,
-          location: locationOf(event),
+          site: event.site(),
           grouped: false,
         });
       }
