@@ -14,6 +14,8 @@ export interface StepHandle {
   awaited: boolean;
   /** Set by the executor when the step is issued. */
   position?: number;
+  /** The context method the user called: stack frames above it are the harness's, so a call site is taken from there. */
+  entry?: Function;
 }
 
 /** The observed step handles of one delivery, for the unawaited-step detector. */
@@ -110,7 +112,7 @@ export class Executor {
       this.issued.push({ name: lazy.stepName, position, handle });
       this.inFlight.set(position, lazy.stepName);
       if (this.observer?.stepExecuted && mayExecute) {
-        site = captureSite();
+        site = captureSite(handle.entry);
         this.callSites.set(lazy as LazyStep, site);
       }
     }

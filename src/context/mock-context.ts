@@ -136,7 +136,7 @@ export class MockWorkflowContext<TPayload = unknown> {
   }
 
   run<T>(stepName: string, stepFunction: () => T | Promise<T>): Promise<T> {
-    const handle: StepHandle = { awaited: false };
+    const handle: StepHandle = { awaited: false, entry: this.run };
     return track(this.runAsync(stepName, stepFunction, handle), handle, this.executor);
   }
 
@@ -145,7 +145,7 @@ export class MockWorkflowContext<TPayload = unknown> {
   }
 
   sleep(stepName: string, duration: number | Duration): Promise<void> {
-    const handle: StepHandle = { awaited: false };
+    const handle: StepHandle = { awaited: false, entry: this.sleep };
     return track(this.sleepAsync(stepName, duration, handle), handle, this.executor);
   }
 
@@ -154,7 +154,7 @@ export class MockWorkflowContext<TPayload = unknown> {
   }
 
   sleepUntil(stepName: string, datetime: Date | string | number): Promise<void> {
-    const handle: StepHandle = { awaited: false };
+    const handle: StepHandle = { awaited: false, entry: this.sleepUntil };
     return track(this.sleepUntilAsync(stepName, datetime, handle), handle, this.executor);
   }
 
@@ -170,7 +170,7 @@ export class MockWorkflowContext<TPayload = unknown> {
   }
 
   call<TResult = unknown>(stepName: string, settings: CallSettings | WorkflowCallSettings): Promise<CallResponse<TResult>> {
-    const handle: StepHandle = { awaited: false };
+    const handle: StepHandle = { awaited: false, entry: this.call };
     return track(this.callAsync<TResult>(stepName, settings, handle), handle, this.executor);
   }
 
@@ -214,14 +214,14 @@ export class MockWorkflowContext<TPayload = unknown> {
     eventId: string,
     options: { timeout?: number | Duration } = {},
   ): Promise<WaitStepResponse<TEventData>> {
-    const handle: StepHandle = { awaited: false };
+    const handle: StepHandle = { awaited: false, entry: this.waitForEvent };
     const { timeout = "7d" } = options;
     const timeoutStr = typeof timeout === "string" ? timeout : `${timeout}s`;
     return track(this.addStepAsync(() => new WaitForEventStep<TEventData>(stepName, eventId, timeoutStr), handle), handle, this.executor);
   }
 
   notify(stepName: string, eventId: string, eventData: unknown, workflowRunId?: string): Promise<NotifyStepResponse> {
-    const handle: StepHandle = { awaited: false };
+    const handle: StepHandle = { awaited: false, entry: this.notify };
     return track(
       this.addStepAsync(() => new NotifyStep(stepName, eventId, eventData, () => this.port, workflowRunId), handle),
       handle,
@@ -233,7 +233,7 @@ export class MockWorkflowContext<TPayload = unknown> {
     stepName: string,
     settings: InvokeSettings<TInitialPayload, TResult>,
   ): Promise<InvokeStepResponse<TResult>> {
-    const handle: StepHandle = { awaited: false };
+    const handle: StepHandle = { awaited: false, entry: this.invoke };
     return track(this.invokeAsync(stepName, settings, handle), handle, this.executor);
   }
 
@@ -255,12 +255,12 @@ export class MockWorkflowContext<TPayload = unknown> {
   }
 
   createWebhook(stepName: string): Promise<Webhook> {
-    const handle: StepHandle = { awaited: false };
+    const handle: StepHandle = { awaited: false, entry: this.createWebhook };
     return track(this.addStepAsync(() => new CreateWebhookStep(stepName), handle), handle, this.executor);
   }
 
   waitForWebhook(stepName: string, webhook: Webhook, timeout: Duration): Promise<WebhookWaitResult> {
-    const handle: StepHandle = { awaited: false };
+    const handle: StepHandle = { awaited: false, entry: this.waitForWebhook };
     return track(this.addStepAsync(() => new WaitForWebhookStep(stepName, webhook.eventId, timeout), handle), handle, this.executor);
   }
 

@@ -52,9 +52,25 @@ export interface CapturedSite {
   resolve(): SourceLocation | undefined;
 }
 
-export function captureSite(): CapturedSite {
-  const location = userLocation();
+export function captureSite(entry?: Function): CapturedSite {
+  const location = (entry && locationAbove(entry)) || userLocation();
   return { resolve: () => location };
+}
+
+/**
+ * The user's frame right above `entry` (the context method the user called): the frames below it are
+ * the harness's and are not even collected, so this is far cheaper than a full walk.
+ */
+function locationAbove(entry: Function): SourceLocation | undefined {
+  const previousLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 4;
+  const holder: { stack?: string } = {};
+  try {
+    Error.captureStackTrace(holder, entry);
+  } finally {
+    Error.stackTraceLimit = previousLimit;
+  }
+  return locationFromHolder(holder as Error);
 }
 
 /**
