@@ -5,7 +5,7 @@ import type { DetectorFactory } from "./detector.js";
 import { at, locationOf, stepCall } from "./describe.js";
 
 /**
- * `duplicate-step-name`: two steps issued in one delivery share a name. The SDK matches steps by
+ * `duplicate-step-name`: two positions of a run's step plan share a name. The SDK matches steps by
  * position and never checks this, so both run and are recorded under one name: logs, the dashboard
  * and failure reports cannot tell them apart, and a later code change that moves one of them replays
  * the other's result without any error.
@@ -13,24 +13,25 @@ import { at, locationOf, stepCall } from "./describe.js";
 export const duplicateStepName: DetectorFactory = (ctx) => {
   /** Call site of each position, taken the first time the position is issued (linear in the steps). */
   const sites = new Map<number, CapturedSite>();
-  let delivery = -1;
-  let names = new Map<string, number>();
+  /** The name each position of the plan was issued with. */
+  const nameAt = new Map<number, string>();
+  /** The first position that used each name. */
+  const firstOf = new Map<string, number>();
 
   return {
     kind: "duplicate-step-name",
     stepIssued(event: StepIssuedEvent) {
       if (event.mode !== "run") return;
-      if (event.invocation !== delivery) {
-        delivery = event.invocation;
-        names = new Map();
-      }
-      if (!sites.has(event.position)) sites.set(event.position, event.site());
-      const first = names.get(event.name);
-      if (first === undefined) {
-        names.set(event.name, event.position);
+      // A revisit of a known position adds nothing: the work is linear in the plan, not in the
+      // quadratic number of memoized visits. (A position whose name changes is nondeterminism's.)
+      if (nameAt.get(event.position) === event.name) return;
+      nameAt.set(event.position, event.name);
+      sites.set(event.position, event.site());
+      const first = firstOf.get(event.name);
+      if (first === undefined || first === event.position || nameAt.get(first) !== event.name) {
+        firstOf.set(event.name, event.position);
         return;
       }
-      if (first === event.position) return;
       const firstSite = sites.get(first)?.resolve();
       const secondSite = sites.get(event.position)?.resolve() ?? locationOf(event);
       const both =
