@@ -8,7 +8,7 @@ import type { ObservedOwner } from "./detectors/track-effects.js";
 import { MockEndpoint } from "./engine/mock-endpoint.js";
 import { finalResult } from "./engine/result.js";
 import type { GroupFormedEvent, ReplayObserver, StepIssuedEvent } from "./engine/observer.js";
-import { Simulator, type Endpoint, type RunState } from "./engine/simulator.js";
+import { simulatorOptions, Simulator, type Endpoint, type RunState } from "./engine/simulator.js";
 import { ReplayUsageError } from "./errors.js";
 import { patchGlobals, type GlobalsController } from "./sandbox/globals.js";
 import { userLocation } from "./sandbox/location.js";
@@ -215,17 +215,7 @@ async function runReplay(
     return endpoint;
   };
 
-  const sim = new Simulator({
-    startTime,
-    prng: harnessPrng,
-    events: (options.events ?? {}) as Record<string, unknown>,
-    webhooks: options.webhooks ?? {},
-    handlers,
-    maxInvocations: options.maxInvocations ?? 5_000,
-    until: options.until,
-    faults: options.faults ? structuredClone(options.faults) : undefined,
-    endpointFor,
-  });
+  const sim = new Simulator(simulatorOptions(options, { startTime, prng: harnessPrng, handlers, endpointFor }));
 
   const session: ReplaySession = {
     sim,

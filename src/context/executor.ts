@@ -1,7 +1,6 @@
 import { WorkflowAbort, WorkflowError, type Step } from "@upstash/workflow";
 import type { ReplayObserver, StepIssuedEvent } from "../engine/observer.js";
 import { captureSite, userLocation, type CapturedSite } from "../sandbox/location.js";
-import type { SourceLocation } from "../types.js";
 import { currentFrame } from "../sandbox/scope.js";
 import type { LazyStep, StepRuntime } from "./lazy-step.js";
 

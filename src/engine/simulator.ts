@@ -2,7 +2,7 @@ import type { NotifyResponse, Step } from "@upstash/workflow";
 import type { RequestHandler } from "msw";
 import type { CallSubmission, InvokeSubmission, QStashPort, WaitSubmission } from "../context/io.js";
 import { answerWithHandlers, unhandledRequestMessage } from "../sandbox/network.js";
-import type { DeliveryRecord, EventSpec, FaultPlan, ReplayError, RunStatus, WebhookRequestSpec } from "../types.js";
+import type { DeliveryRecord, EventSpec, FaultPlan, ReplayError, ReplayOptions, RunStatus, WebhookRequestSpec } from "../types.js";
 import { bytesToBinaryString, encodeBase64 } from "../util/base64.js";
 import { durationToSeconds } from "../util/duration.js";
 import { nanoid, type Prng } from "../util/prng.js";
@@ -144,6 +144,22 @@ export interface SimulatorOptions {
   endpointFor(workflowId: string): Endpoint | undefined;
   /** Called after every delivery (the report and the detectors listen). */
   onDelivery?(run: RunState, record: DeliveryRecord): void;
+}
+
+/** The simulator options both drivers derive from `ReplayOptions`. */
+export function simulatorOptions(
+  options: Pick<ReplayOptions, "events" | "webhooks" | "maxInvocations" | "until" | "faults">,
+  rest: Pick<SimulatorOptions, "startTime" | "prng" | "handlers" | "endpointFor" | "onDelivery">,
+): SimulatorOptions {
+  return {
+    ...rest,
+    events: (options.events ?? {}) as Record<string, unknown>,
+    webhooks: options.webhooks ?? {},
+    maxInvocations: options.maxInvocations ?? 5_000,
+    until: options.until,
+    // the simulator consumes fault entries as it applies them: work on a copy
+    faults: options.faults ? (structuredClone(options.faults) as FaultPlan) : undefined,
+  };
 }
 
 /** QStash's base URL inside the harness (webhook URLs, the simulator's REST API). */
@@ -612,7 +628,7 @@ export class Simulator {
     const stored = run.lookback.get(wait.eventId);
     if (stored !== undefined) {
       run.lookback.delete(wait.eventId);
-      this.resolveWaiter(waiter, stored);
+      this.finishWait(waiter, stored);
       return;
     }
     if (wait.step.stepType === "WaitForWebhook") {
@@ -627,7 +643,7 @@ export class Simulator {
       if (spec.after === "never") return;
       if (spec.after === "before") {
         // notified with the run id before the wait: QStash's lookback hands it over as the wait starts
-        this.resolveWaiter(waiter, typeof spec.data === "string" ? spec.data : JSON.stringify(spec.data));
+        this.finishWait(waiter, typeof spec.data === "string" ? spec.data : JSON.stringify(spec.data));
         return;
       }
       const delay = spec.after === undefined ? 0 : (durationToSeconds(spec.after) ?? 0) * 1000;
@@ -649,7 +665,8 @@ export class Simulator {
     });
   }
 
-  private resolveWaiter(waiter: Waiter, body: string): void {
+  /** QStash ends a wait: with the event's body (`waitTimeout: false`) or, without one, as timed out. */
+  private finishWait(waiter: Waiter, body: string | undefined): void {
     const index = this.waiters.indexOf(waiter);
     if (index >= 0) this.waiters.splice(index, 1);
     const run = this.runs.get(waiter.runId);
@@ -660,10 +677,10 @@ export class Simulator {
         stepId: waiter.step.stepId,
         stepName: waiter.step.stepName,
         stepType: waiter.step.stepType,
-        out: encodeBase64(body),
+        ...(body !== undefined ? { out: encodeBase64(body) } : {}),
         concurrent: waiter.step.concurrent,
         ...(waiter.step.targetStep !== undefined ? { targetStep: waiter.step.targetStep } : {}),
-        waitTimeout: false,
+        waitTimeout: body === undefined,
       } as Step,
       HOP_MS,
     );
@@ -671,21 +688,7 @@ export class Simulator {
 
   private timeoutWaiter(waiterId: number): void {
     const waiter = this.waiters.find((w) => w.id === waiterId);
-    if (!waiter) return;
-    this.waiters.splice(this.waiters.indexOf(waiter), 1);
-    const run = this.runs.get(waiter.runId);
-    if (!run || run.status !== "running") return;
-    this.appendStep(
-      run,
-      {
-        stepId: waiter.step.stepId,
-        stepName: waiter.step.stepName,
-        stepType: waiter.step.stepType,
-        concurrent: waiter.step.concurrent,
-        waitTimeout: true,
-      } as Step,
-      HOP_MS,
-    );
+    if (waiter) this.finishWait(waiter, undefined);
   }
 
   /** `/v2/notify`: wakes every waiter on the event id (of one run when given); with a run id and no waiter, stores it. */
@@ -698,7 +701,7 @@ export class Simulator {
     }
     return matching.map((waiter) => {
       const run = this.runs.get(waiter.runId)!;
-      this.resolveWaiter(waiter, body);
+      this.finishWait(waiter, body);
       return {
         waiter: { url: run.url, deadline: Math.floor(waiter.deadline / 1000), headers: {}, timeoutUrl: run.url },
         messageId: this.messageId(),

@@ -2,14 +2,14 @@ import type { RequestHandler } from "msw";
 import { createDetectors } from "../detectors/index.js";
 import { finalResult } from "../engine/result.js";
 import type { EndpointDelivery } from "../engine/simulator.js";
-import { Simulator, type Endpoint } from "../engine/simulator.js";
+import { simulatorOptions, Simulator, type Endpoint } from "../engine/simulator.js";
 import { ReplayUsageError } from "../errors.js";
 import { DEFAULT_START_TIME, DEFAULT_URL, serializePayload } from "../replay.js";
 import { patchGlobals, type GlobalsController } from "../sandbox/globals.js";
 import { withReplayLock } from "../sandbox/lock.js";
 import { interceptNetwork } from "../sandbox/network.js";
 import { currentFrame } from "../sandbox/scope.js";
-import type { FaultPlan, ReplayOptions, ReplayResult } from "../types.js";
+import type { ReplayOptions, ReplayResult } from "../types.js";
 import { nanoid, Prng } from "../util/prng.js";
 import { simulatorSigningKeys } from "./env.js";
 import { QStashRestApi } from "./rest-api.js";
@@ -178,24 +178,21 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
     return endpoint;
   };
 
-  const sim: Simulator = new Simulator({
-    startTime,
-    prng: harnessPrng,
-    events: (options.events ?? {}) as Record<string, unknown>,
-    webhooks: options.webhooks ?? {},
-    handlers,
-    maxInvocations: options.maxInvocations ?? 5_000,
-    until: options.until,
-    faults: options.faults ? (structuredClone(options.faults) as FaultPlan) : undefined,
-    endpointFor,
-    onDelivery(run, record) {
-      // "auto": a failure callback the handler has no failureFunction for was never configured.
-      if (failureCallback === "auto" && record.kind === "failure-callback" && record.outcome === "failure-callback-undefined") {
-        run.deliveries.pop();
-        run.invocations -= 1;
-      }
-    },
-  });
+  const sim: Simulator = new Simulator(
+    simulatorOptions(options, {
+      startTime,
+      prng: harnessPrng,
+      handlers,
+      endpointFor,
+      onDelivery(run, record) {
+        // "auto": a failure callback the handler has no failureFunction for was never configured.
+        if (failureCallback === "auto" && record.kind === "failure-callback" && record.outcome === "failure-callback-undefined") {
+          run.deliveries.pop();
+          run.invocations -= 1;
+        }
+      },
+    }),
+  );
   const api = new QStashRestApi({ sim, currentPort: () => current?.port });
 
   const ctrl: GlobalsController = {

@@ -128,15 +128,8 @@ function locationFromHolder(holder: Error): SourceLocation | undefined {
       if (found) return found;
       continue;
     }
-    let file = name;
-    if (file.startsWith("file://")) {
-      try {
-        file = fileURLToPath(file);
-      } catch {
-        continue;
-      }
-    }
-    if (!isUserFile(file)) continue;
+    const file = toPath(name);
+    if (file === undefined || !isUserFile(file)) continue;
     const line = site.getLineNumber();
     const column = site.getColumnNumber();
     if (line === null || column === null) continue;
@@ -145,21 +138,24 @@ function locationFromHolder(holder: Error): SourceLocation | undefined {
   return undefined;
 }
 
+/** A frame's file as a path (`file://` URLs converted); undefined when the URL is malformed. */
+function toPath(file: string): string | undefined {
+  if (!file.startsWith("file://")) return file;
+  try {
+    return fileURLToPath(file);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Parses a V8 stack and returns its first frame outside the harness, node internals and node_modules. */
 export function firstUserFrame(stack: string): SourceLocation | undefined {
   const lines = stack.split("\n");
   for (let i = 1; i < lines.length; i++) {
     const match = FRAME.exec(lines[i]!);
     if (!match) continue;
-    let file = match[1]!;
-    if (file.startsWith("file://")) {
-      try {
-        file = fileURLToPath(file);
-      } catch {
-        continue;
-      }
-    }
-    if (!isUserFile(file)) continue;
+    const file = toPath(match[1]!);
+    if (file === undefined || !isUserFile(file)) continue;
     return { file, line: Number(match[2]), column: Number(match[3]) };
   }
   return undefined;

@@ -1,4 +1,4 @@
-import type { Step, StepType, WaitStepResponse } from "@upstash/workflow";
+import type { Step, WaitStepResponse } from "@upstash/workflow";
 import type { StepInputs } from "../../engine/observer.js";
 import { decodeBase64 } from "../../util/base64.js";
 import { LazyStep, resultStep, tryParsing, type StepRuntime } from "../lazy-step.js";
