@@ -1,5 +1,5 @@
-import { WorkflowAbort, WorkflowError, type Step } from "@upstash/workflow";
-import type { ReplayObserver, StepIssuedEvent } from "../engine/observer.js";
+import { WorkflowAbort, WorkflowError, type Step, type StepType } from "@upstash/workflow";
+import type { GroupFormedEvent, ReplayObserver, StepIssuedEvent } from "../engine/observer.js";
 import { captureSite, userLocation, type CapturedSite } from "../sandbox/location.js";
 import { currentFrame } from "../sandbox/scope.js";
 import type { LazyStep, StepRuntime } from "./lazy-step.js";
@@ -162,14 +162,7 @@ export class Executor {
 
   private execute(list: LazyStep[]): Promise<unknown> {
     if (this.observer?.groupFormed) {
-      this.observer.groupFormed({
-        invocation: this.invocation,
-        mode: this.mode,
-        firstPosition: this.stepCount - (list.length - 1),
-        names: list.map((s) => s.stepName),
-        types: list.map((s) => s.stepType),
-        width: list.length,
-      });
+      this.observer.groupFormed(new GroupEvent(this.invocation, this.mode, this.stepCount - (list.length - 1), list));
     }
     return list.length === 1 ? this.runSingle(list[0]!) : this.runParallel(list);
   }
@@ -309,6 +302,33 @@ export class Executor {
     throw new WorkflowError(
       `Unexpected parallel call result while executing step ${index}: '${String(result)}'. Expected ${list.length} many items`,
     );
+  }
+}
+
+/**
+ * A group-formed event whose name and type lists are built only when read: every memoized visit
+ * forms a group (of one), and the detectors read the lists only the first time a position forms one.
+ */
+class GroupEvent implements GroupFormedEvent {
+  private namesCache: string[] | undefined;
+  private typesCache: StepType[] | undefined;
+  readonly width: number;
+
+  constructor(
+    readonly invocation: number,
+    readonly mode: "run" | "perturbation",
+    readonly firstPosition: number,
+    private readonly list: LazyStep[],
+  ) {
+    this.width = list.length;
+  }
+
+  get names(): string[] {
+    return (this.namesCache ??= this.list.map((s) => s.stepName));
+  }
+
+  get types(): StepType[] {
+    return (this.typesCache ??= this.list.map((s) => s.stepType));
   }
 }
 

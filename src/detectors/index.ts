@@ -56,11 +56,17 @@ export function createDetectors(checks: ChecksOption = {}): DetectorSet {
   const hooks = ["deliveryStart", "deliveryEnd", "stepIssued", "groupFormed", "stepExecuted", "requestSeen", "effectSeen", "readSeen"] as const;
   const observer: Record<string, (event: never) => void> = {};
   for (const hook of hooks) {
-    const listeners = detectors.filter((d) => typeof d[hook] === "function");
+    // bound once: the hooks run on every memoized visit of every delivery
+    const listeners = detectors
+      .filter((d) => typeof d[hook] === "function")
+      .map((d) => (d[hook] as (e: never) => void).bind(d));
     if (listeners.length === 0) continue;
-    observer[hook] = (event: never) => {
-      for (const d of listeners) (d[hook] as (e: never) => void).call(d, event);
-    };
+    observer[hook] =
+      listeners.length === 1
+        ? listeners[0]!
+        : (event: never) => {
+            for (let i = 0; i < listeners.length; i++) listeners[i]!(event);
+          };
   }
   return {
     observer: Object.keys(observer).length > 0 ? (observer as ReplayObserver) : undefined,
