@@ -10,7 +10,7 @@ import { finalResult } from "./engine/result.js";
 import type { GroupFormedEvent, ReplayObserver, StepIssuedEvent } from "./engine/observer.js";
 import { simulatorOptions, Simulator, type Endpoint, type RunState } from "./engine/simulator.js";
 import { ReplayUsageError } from "./errors.js";
-import { patchGlobals, type GlobalsController } from "./sandbox/globals.js";
+import { originals, patchGlobals, type GlobalsController } from "./sandbox/globals.js";
 import { userLocation } from "./sandbox/location.js";
 import { withReplayLock } from "./sandbox/lock.js";
 import { interceptNetwork } from "./sandbox/network.js";
@@ -277,7 +277,7 @@ async function runReplay(
     const partial = finalResult(sim, run, seed);
     // The passes only change what Math.random, Date, crypto and performance return; a run that never
     // read them outside a step cannot plan differently under them, so the passes are skipped.
-    const passes = async () => (outsideReads > 0 ? perturbationPasses(session, route, run, parsePayload, env) : []);
+    const passes = async () => (outsideReads > 0 ? perturbationPasses(session, route, run, parsePayload, env, deliveryTimeout) : []);
     const findings = await detectors.finish(partial, detectors.wantsPerturbation && options.perturb !== false ? passes : async () => []);
     return { ...partial, findings };
   } finally {
@@ -293,6 +293,7 @@ async function perturbationPasses(
   run: RunState,
   parsePayload: (raw: string) => unknown,
   env: Record<string, string | undefined>,
+  deliveryTimeout: number,
 ): Promise<PerturbationPass[]> {
   const passes: PerturbationPass[] = [];
   if (run.log.length < 2) return passes;
@@ -351,7 +352,13 @@ async function perturbationPasses(
         () => undefined,
         () => undefined,
       );
-      await Promise.race([settle, new Promise<void>((resolve) => setImmediate(resolve))]);
+      // Wait for the pass to end (it stops at the end of the recorded history) while the network
+      // interception and the patched globals are still in place; a pass that hangs is cut off.
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        settle,
+        new Promise<void>((resolve) => (timer = originals.setTimeout(resolve, deliveryTimeout))),
+      ]).finally(() => originals.clearTimeout(timer));
     } finally {
       session.ctrl.offset = 0;
       session.ctrl.prng.next = originalNext;

@@ -82,12 +82,12 @@ export class Executor {
 
   /** `wrapStep`: flags the step as executing only while its function runs synchronously. */
   wrapStep<T>(stepName: string, fn: () => T): T {
+    // As the SDK: a step function that throws synchronously leaves the flag set, so a step issued
+    // later in the same delivery fails as nested (upstash-protocol.md §9).
     this.executingStep = stepName;
-    try {
-      return fn();
-    } finally {
-      this.executingStep = false;
-    }
+    const result = fn();
+    this.executingStep = false;
+    return result;
   }
 
   /** Whether the step at this handle's position is observed for the unawaited-step check. */
@@ -124,20 +124,28 @@ export class Executor {
     }
     group.steps.push(lazy as LazyStep);
     const index = this.indexInCurrentList++;
-    await Promise.resolve();
-    await Promise.resolve();
-    let promise = group.promise;
-    if (!promise) {
-      promise = group.promise = this.execute(group.steps);
-      this.activeGroup = undefined;
-      this.planStepCount += group.steps.length > 1 ? group.steps.length : 0;
-    }
-    if (!frontier) return Executor.getResult(group.steps, await promise, index) as T;
+    // Exactly the SDK's window: `deferExecution()` (two awaits) and then a `.then` callback, so a step
+    // issued up to three microtasks later joins the group, as it does in production.
+    const formed = group;
+    const requestComplete = this.deferExecution().then(async () => {
+      if (!formed.promise) {
+        formed.promise = this.execute(formed.steps);
+        this.activeGroup = undefined;
+        this.planStepCount += formed.steps.length > 1 ? formed.steps.length : 0;
+      }
+      return formed.promise;
+    });
+    if (!frontier) return Executor.getResult(formed.steps, await requestComplete, index) as T;
     try {
-      return Executor.getResult(group.steps, await promise, index) as T;
+      return Executor.getResult(formed.steps, await requestComplete, index) as T;
     } finally {
       this.inFlight.delete(position);
     }
+  }
+
+  private async deferExecution(): Promise<void> {
+    await Promise.resolve();
+    await Promise.resolve();
   }
 
   /** `site`: the call site already taken for this step (same stack), reused instead of a second stack trace. */
@@ -189,6 +197,11 @@ export class Executor {
   }
 
   private async submitSingle(lazy: LazyStep, stepId: number, concurrent: number): Promise<Step> {
+    // A perturbation pass replays the recorded history only: past its end nothing runs.
+    if (this.mode === "perturbation") {
+      this.abortThrown = { stepName: lazy.stepName };
+      throw stackless(() => new WorkflowAbort(lazy.stepName));
+    }
     let result: Step;
     try {
       result = await lazy.execute(this.runtime, concurrent, stepId);

@@ -1,0 +1,82 @@
+import { delay, http, HttpResponse } from "msw";
+import { describe, expect, it } from "vitest";
+import { replay } from "../../src/replay.js";
+import { comparable, runBoth } from "./both-modes.js";
+
+/** Disagreements found by a review of the engine against the SDK; each was fixed in the mock. */
+describe("review regressions: replay() agrees with the real SDK", () => {
+  it("leaves the executing flag set after a step function throws synchronously (a later step fails as nested)", async () => {
+    const { mock, real } = await runBoth(
+      () => async (context) => {
+        await context.run("first", () => 0);
+        try {
+          await context.run("a", () => {
+            throw new Error("x");
+          });
+        } catch {
+          // the fallback below is issued in the same delivery
+        }
+        return await context.run("after", () => 2);
+      },
+      { retries: 1, checks: { "swallowed-abort": "off" } },
+    );
+    expect(mock.status).toBe("failed");
+    expect(mock.error?.message).toBe("A step can not be run inside another step. Tried to run 'after' inside 'a'");
+    expect(comparable(mock)).toEqual(comparable(real));
+  });
+
+  it("groups a step issued two microtasks after another, like the SDK's deferred window", async () => {
+    const { mock, real } = await runBoth(() => async (context) => {
+      const p1 = context.run("a", () => 1);
+      await Promise.resolve();
+      await Promise.resolve();
+      const p2 = context.run("b", () => 2);
+      return await Promise.all([p1, p2]);
+    });
+    expect(mock.steps.filter((s) => s.targetStep)).toHaveLength(2);
+    expect(comparable(mock)).toEqual(comparable(real));
+  });
+});
+
+describe("review regressions: perturbation passes", () => {
+  it("never run a step function past the end of the recorded history", async () => {
+    let runs = 0;
+    const result = await replay(
+      async (context) => {
+        const t = Date.now();
+        await context.run("a", () => t);
+        await context.run("b", () => {
+          runs++;
+          throw new Error("x");
+        });
+      },
+      { retries: 1 },
+    );
+    expect(result.status).toBe("failed");
+    expect(runs).toBe(2); // the two deliveries that ran "b", and nothing more
+  });
+
+  it("end before replay() returns: no request is made after it", async () => {
+    const seen: string[] = [];
+    const handlers = [
+      http.get("https://config.test/*", async ({ request }) => {
+        seen.push(new URL(request.url).pathname);
+        await delay(5);
+        return HttpResponse.json({});
+      }),
+    ];
+    await replay(
+      async (context) => {
+        const t = Date.now();
+        await context.run("a", () => 1);
+        await (await fetch("https://config.test/one")).text();
+        await fetch("https://config.test/two");
+        await context.run("b", () => t);
+      },
+      { handlers, checks: { "side-effect-outside-step": "off" } },
+    );
+    const afterReturn = seen.length;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(seen.length).toBe(afterReturn);
+  });
+});
