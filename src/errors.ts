@@ -32,3 +32,27 @@ export class WorkflowCancelAbort extends WorkflowAbort {
 export const DISABLED_STEP_NAME = "disabled-qstash-worklfow-run";
 
 export { WorkflowAuthError as ReplayAuthAbort, WorkflowCancelAbort as ReplayCancelAbort };
+
+function constructorName(obj: unknown): string | null {
+  if (obj === null || obj === undefined) return null;
+  const ctor = (obj as { constructor?: { name?: string } }).constructor;
+  if (!ctor || ctor.name === "Object") return null;
+  return ctor.name ?? null;
+}
+
+function constructorNames(obj: unknown): string[] {
+  // Object.getPrototypeOf throws a TypeError for null and undefined, as in the SDK.
+  const proto: unknown = Object.getPrototypeOf(obj);
+  const name = constructorName(proto);
+  if (name === null) return [];
+  return [name, ...constructorNames(proto)];
+}
+
+/**
+ * The SDK's `isInstanceOf`: compares constructor names along the prototype chain, so an error class
+ * from another copy of the SDK (its ESM and its CJS build) counts too. Like the SDK's, it throws a
+ * TypeError for `null` and `undefined` (a `throw undefined` in a route fails the request with it).
+ */
+export function isInstanceOf(value: unknown, ctor: { name: string }): boolean {
+  return constructorNames(value).includes(ctor.name);
+}

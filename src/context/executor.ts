@@ -1,5 +1,6 @@
 import { WorkflowAbort, WorkflowError, type Step, type StepType } from "@upstash/workflow";
 import type { GroupFormedEvent, ReplayObserver, StepIssuedEvent } from "../engine/observer.js";
+import { isInstanceOf } from "../errors.js";
 import { captureSite, userLocation, type CapturedSite } from "../sandbox/location.js";
 import { currentFrame } from "../sandbox/scope.js";
 import type { LazyStep, StepRuntime } from "./lazy-step.js";
@@ -270,7 +271,7 @@ export class Executor {
         try {
           result = await this.submitSingle(lazy, planStep.targetStep, list.length);
         } catch (error) {
-          if (error instanceof WorkflowAbort) throw error;
+          if (isInstanceOf(error, WorkflowAbort)) throw error;
           const wrapped = new WorkflowError(
             `Error submitting steps to QStash in partial parallel step execution: ${String(error)}`,
           );
@@ -373,9 +374,9 @@ function validateParallelSteps(lazySteps: LazyStep[], steps: Step[]): void {
   try {
     steps.forEach((step, i) => validateStep(lazySteps[i]!, step));
   } catch (error) {
-    if (error instanceof WorkflowError) {
+    if (isInstanceOf(error, WorkflowError)) {
       throw new WorkflowError(
-        `Incompatible steps detected in parallel execution: ${error.message}\n` +
+        `Incompatible steps detected in parallel execution: ${(error as Error).message}\n` +
           `  > Step Names from the request: ${JSON.stringify(steps.map((s) => s.stepName))}\n` +
           `    Step Types from the request: ${JSON.stringify(steps.map((s) => s.stepType))}\n` +
           `  > Step Names expected: ${JSON.stringify(lazySteps.map((s) => s.stepName))}\n` +

@@ -6,11 +6,12 @@ import {
   type Step,
   type WorkflowContext,
 } from "@upstash/workflow";
+import { QstashError } from "@upstash/qstash";
 import { Executor } from "../context/executor.js";
 import type { QStashPort } from "../context/io.js";
 import { stepNameOf } from "../context/lazy-step.js";
 import { MockWorkflowContext, type MockContextInit } from "../context/mock-context.js";
-import { DISABLED_STEP_NAME, WorkflowAuthError, WorkflowCancelAbort } from "../errors.js";
+import { DISABLED_STEP_NAME, isInstanceOf, WorkflowAuthError, WorkflowCancelAbort } from "../errors.js";
 import { originals } from "../sandbox/globals.js";
 import { runInFrame, type ScopeFrame } from "../sandbox/scope.js";
 import type { FailureFunctionArgs } from "../types.js";
@@ -155,12 +156,16 @@ export class MockEndpoint implements Endpoint {
     try {
       await runInFrame({ ...frame, dryRun: true }, () => this.options.route(context as unknown as WorkflowContext<unknown>));
     } catch (error) {
-      if (
-        (error instanceof WorkflowAuthError && error.stepName === DISABLED_STEP_NAME) ||
-        error instanceof WorkflowNonRetryableError ||
-        error instanceof WorkflowRetryAfterError
-      ) {
-        return "step-found";
+      try {
+        if (
+          (isInstanceOf(error, WorkflowAuthError) && (error as WorkflowAuthError).stepName === DISABLED_STEP_NAME) ||
+          isInstanceOf(error, WorkflowNonRetryableError) ||
+          isInstanceOf(error, WorkflowRetryAfterError)
+        ) {
+          return "step-found";
+        }
+      } catch (classification) {
+        return { error: classification }; // `throw undefined`: the SDK's check itself throws
       }
       return { error };
     }
@@ -249,17 +254,34 @@ export class MockEndpoint implements Endpoint {
   }
 
   private mapRouteError(error: unknown, port: QStashPort): EndpointResponse {
-    if (error instanceof WorkflowNonRetryableError) {
+    try {
+      return this.classifyRouteError(error, port);
+    } catch (classification) {
+      return errorResponse(500, classification); // `throw undefined`: the SDK's check itself throws
+    }
+  }
+
+  /** The SDK's `triggerRouteFunction` catch, by constructor names like the SDK's `isInstanceOf`. */
+  private classifyRouteError(error: unknown, port: QStashPort): EndpointResponse {
+    if (isInstanceOf(error, QstashError) && (error as QstashError).status === 400) {
+      return { status: 200, finishCondition: "success" }; // "run already finished": the SDK answers success
+    }
+    if (isInstanceOf(error, WorkflowNonRetryableError)) {
       return { status: 489, error: formatError(error), finishCondition: "non-retryable-error" };
     }
-    if (error instanceof WorkflowRetryAfterError) {
-      return { status: 429, error: formatError(error), finishCondition: "retry-after-error", retryAfter: error.retryAfter };
+    if (isInstanceOf(error, WorkflowRetryAfterError)) {
+      return {
+        status: 429,
+        error: formatError(error),
+        finishCondition: "retry-after-error",
+        retryAfter: (error as WorkflowRetryAfterError).retryAfter,
+      };
     }
-    if (error instanceof WorkflowCancelAbort) {
+    if (isInstanceOf(error, WorkflowCancelAbort)) {
       port.deleteRun(undefined, true);
       return { status: 200, finishCondition: "success" };
     }
-    if (error instanceof WorkflowAbort) return { status: 200, finishCondition: "success" };
+    if (isInstanceOf(error, WorkflowAbort)) return { status: 200, finishCondition: "success" };
     return errorResponse(500, error);
   }
 

@@ -80,3 +80,33 @@ describe("review regressions: perturbation passes", () => {
     expect(seen.length).toBe(afterReturn);
   });
 });
+
+describe("review regressions: errors are classified by constructor name, like the SDK's isInstanceOf", () => {
+  it("treats a WorkflowNonRetryableError from the SDK's other build (CJS) as non-retryable", async () => {
+    const { createRequire } = await import("node:module");
+    const cjs = createRequire(import.meta.url)("@upstash/workflow") as typeof import("@upstash/workflow");
+    const { mock, real } = await runBoth(
+      () => async (context) => {
+        await context.run("validate", () => {
+          throw new cjs.WorkflowNonRetryableError("nope");
+        });
+      },
+      { retries: 2 },
+    );
+    expect(mock.invocations).toBe(1);
+    expect(mock.error?.status).toBe(489);
+    expect(comparable(mock)).toEqual(comparable(real));
+  });
+
+  it("fails `throw undefined` with the SDK's own TypeError", async () => {
+    const { mock, real } = await runBoth(
+      () => async (context) => {
+        await context.run("a", () => 1);
+        throw undefined;
+      },
+      { retries: 0 },
+    );
+    expect(mock.error?.message).toBe("Cannot convert undefined or null to object");
+    expect(comparable(mock)).toEqual(comparable(real));
+  });
+});
