@@ -106,4 +106,33 @@ describe("replay() misuse", () => {
     await expect(replay(async () => {}, { retries: -1 })).rejects.toThrow(/"retries" must be a whole number >= 0/);
     await expect(replay(async () => {}, { url: "ftp://x" })).rejects.toThrow(/"url" must start with http/);
   });
+
+  it.each([
+    [{ until: "1d" }, `"until" must be a number of virtual milliseconds >= 0`],
+    [{ startTime: "2025-01-01" }, `"startTime" must be a Date or milliseconds since the epoch, got "2025-01-01"`],
+    [{ checks: null }, `"checks" must be an object of finding kinds, got null`],
+    [{ checks: { nondeterminsm: "off" } }, `checks has an unknown finding kind "nondeterminsm". Known kinds: nondeterminism,`],
+    [{ checks: { nondeterminism: "err" } }, `checks["nondeterminism"] must be "error", "warning" or "off", got "err"`],
+    [{ workflowRunId: 5 }, `"workflowRunId" must be a non-empty string, got number`],
+    [{ workflows: null }, `"workflows" must be an object mapping workflow ids to route functions`],
+    [{ faults: { failSteps: "x" } }, `faults.failSteps must be an array, got "x"`],
+    [{ events: { e: { data: 1, after: "2 hours" } } }, `events["e"].after must be seconds, a duration like "10s"`],
+    [{ events: "x" }, `"events" must be an object of event ids, got "x"`],
+    [{ handlers: [{}] }, `handlers[0] is not an msw request handler`],
+    [{ deliveryTimeout: "5s" }, `"deliveryTimeout" must be a whole number >= 1, got "5s"`],
+  ])("rejects %j with a clear message", async (options, message) => {
+    const error = await replay(async () => {}, options as never).catch((e: unknown) => e as Error);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message.startsWith("[workflow-replay] Failed to replay: ")).toBe(true);
+    expect((error as Error).message).toContain(message);
+  });
+
+  it("refuses a replay started from inside a step of a replayed workflow", async () => {
+    const result = await replay(async (context) => {
+      await context.run("nested", async () => {
+        await replay(async (inner) => void (await inner.run("x", () => 1)));
+      });
+    }, { retries: 0 });
+    expect(result.error?.message).toMatch(/called from inside a step of a workflow that is being replayed/);
+  });
 });

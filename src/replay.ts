@@ -10,6 +10,7 @@ import { finalResult } from "./engine/result.js";
 import type { GroupFormedEvent, ReplayObserver, StepIssuedEvent } from "./engine/observer.js";
 import { simulatorOptions, Simulator, type Endpoint, type RunState } from "./engine/simulator.js";
 import { ReplayUsageError } from "./errors.js";
+import { validateSharedOptions } from "./options.js";
 import { originals, patchGlobals, type GlobalsController } from "./sandbox/globals.js";
 import { userLocation } from "./sandbox/location.js";
 import { withReplayLock } from "./sandbox/lock.js";
@@ -100,19 +101,11 @@ function validate(route: unknown, options: ReplayOptions<unknown>): void {
       throw new ReplayUsageError(`Failed to replay: unknown option "${key}". Known options: ${known}.`);
     }
   }
-  if (options.retries !== undefined && (!Number.isInteger(options.retries) || options.retries < 0)) {
-    throw new ReplayUsageError(`Failed to replay: "retries" must be a whole number >= 0, got ${String(options.retries)}.`);
-  }
-  if (options.seed !== undefined && !Number.isFinite(options.seed)) {
-    throw new ReplayUsageError(`Failed to replay: "seed" must be a finite number, got ${String(options.seed)}.`);
-  }
-  if (options.url !== undefined && !/^https?:\/\//.test(options.url)) {
-    throw new ReplayUsageError(`Failed to replay: "url" must start with http:// or https://, got "${options.url}".`);
-  }
-  if (options.handlers !== undefined && !Array.isArray(options.handlers)) {
-    throw new ReplayUsageError(`Failed to replay: "handlers" must be an array of msw request handlers.`);
-  }
+  validateSharedOptions(options, "replay");
   if (options.workflows !== undefined) {
+    if (typeof options.workflows !== "object" || options.workflows === null || Array.isArray(options.workflows)) {
+      throw new ReplayUsageError(`Failed to replay: "workflows" must be an object mapping workflow ids to route functions.`);
+    }
     for (const [id, fn] of Object.entries(options.workflows)) {
       if (typeof fn !== "function") {
         throw new ReplayUsageError(`Failed to replay: workflows["${id}"] must be a route function, got ${typeof fn}.`);

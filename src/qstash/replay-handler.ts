@@ -4,6 +4,7 @@ import { finalResult } from "../engine/result.js";
 import type { EndpointDelivery } from "../engine/simulator.js";
 import { simulatorOptions, Simulator, type Endpoint } from "../engine/simulator.js";
 import { ReplayUsageError } from "../errors.js";
+import { validateSharedOptions } from "../options.js";
 import { DEFAULT_START_TIME, DEFAULT_URL, serializePayload } from "../replay.js";
 import { patchGlobals, type GlobalsController } from "../sandbox/globals.js";
 import { withReplayLock } from "../sandbox/lock.js";
@@ -80,18 +81,7 @@ function validate(handler: unknown, options: ReplayHandlerOptions<unknown>): voi
       throw new ReplayUsageError(`Failed to replay the handler: unknown option "${key}". Known options: ${[...KNOWN].join(", ")}.`);
     }
   }
-  if (options.retries !== undefined && (!Number.isInteger(options.retries) || options.retries < 0)) {
-    throw new ReplayUsageError(`Failed to replay the handler: "retries" must be a whole number >= 0, got ${String(options.retries)}.`);
-  }
-  if (options.seed !== undefined && !Number.isFinite(options.seed)) {
-    throw new ReplayUsageError(`Failed to replay the handler: "seed" must be a finite number, got ${String(options.seed)}.`);
-  }
-  if (options.url !== undefined && !/^https?:\/\//.test(options.url)) {
-    throw new ReplayUsageError(`Failed to replay the handler: "url" must start with http:// or https://, got "${options.url}".`);
-  }
-  if (options.handlers !== undefined && !Array.isArray(options.handlers)) {
-    throw new ReplayUsageError(`Failed to replay the handler: "handlers" must be an array of msw request handlers.`);
-  }
+  validateSharedOptions(options as ReplayOptions<unknown>, "replay the handler");
   const signature = options.signature;
   if (signature !== undefined && !["valid", "missing", "wrong-key", "wrong-body"].includes(signature)) {
     throw new ReplayUsageError(`Failed to replay the handler: "signature" must be "valid", "missing", "wrong-key" or "wrong-body", got ${JSON.stringify(signature)}.`);

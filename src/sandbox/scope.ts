@@ -27,6 +27,11 @@ export function currentFrame(): ScopeFrame | undefined {
   return (runningSteps > 0 ? storage.getStore() : undefined) ?? deliveryFrame;
 }
 
+/** The frame of the step function running in this async context, if any (never a delivery's). */
+export function currentStepFrame(): ScopeFrame | undefined {
+  return runningSteps > 0 ? storage.getStore() : undefined;
+}
+
 function releaseStep(): void {
   runningSteps -= 1;
   if (runningSteps === 0) storage.disable();
