@@ -29,6 +29,8 @@ export interface InvokeSubmission {
   headers: Record<string, string>;
   workflowRunId?: string;
   retries?: number;
+  /** `Upstash-Label` of the child run. */
+  label?: string | string[];
   step: Step;
 }
 

@@ -13,7 +13,7 @@ import { DISABLED_STEP_NAME, ReplayAuthAbort, ReplayCancelAbort } from "../error
 import type { Executor, StepHandle } from "./executor.js";
 import type { QStashPort } from "./io.js";
 import type { LazyStep } from "./lazy-step.js";
-import { CallStep } from "./steps/call-step.js";
+import { CallStep, type FlowControlSettings } from "./steps/call-step.js";
 import { InvokeStep } from "./steps/invoke-step.js";
 import { NotifyStep } from "./steps/notify-step.js";
 import { RunStep } from "./steps/run-step.js";
@@ -194,6 +194,7 @@ export class MockWorkflowContext<TPayload = unknown> {
         retries: settings.retries || 0,
         retryDelay: settings.retryDelay,
         timeout: settings.timeout,
+        flowControl: settings.flowControl as FlowControlSettings | undefined,
       });
     } else {
       step = new CallStep<TResult>(stepName, {
@@ -204,6 +205,7 @@ export class MockWorkflowContext<TPayload = unknown> {
         retries: settings.retries ?? 0,
         retryDelay: settings.retryDelay,
         timeout: settings.timeout,
+        flowControl: settings.flowControl as FlowControlSettings | undefined,
       });
     }
     return (await this.addStep(step, handle)) as CallResponse<TResult>;
@@ -250,6 +252,8 @@ export class MockWorkflowContext<TPayload = unknown> {
       headers: settings.headers,
       workflowRunId: settings.workflowRunId,
       retries: settings.retries,
+      flowControl: settings.flowControl as FlowControlSettings | undefined,
+      label: settings.label,
     });
     return (await this.addStep(step, handle)) as InvokeStepResponse<TResult>;
   }

@@ -788,12 +788,13 @@ export class Simulator {
       void out;
       return;
     }
+    const label = invoke.label;
     this.startRun({
       workflowRunId: runId,
       url: invoke.url,
       payload: invoke.body,
       headers: invoke.headers,
-      labels: [],
+      labels: label === undefined ? [] : Array.isArray(label) ? label : label.split(","),
       retries: invoke.retries ?? 3,
       endpoint,
       workflowId: invoke.workflowId,

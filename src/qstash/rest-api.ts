@@ -169,6 +169,7 @@ export class QStashRestApi {
         headers: userHeaders,
         ...(childRunId ? { workflowRunId: childRunId.replace(/^wfr_/, "") } : {}),
         ...(retries !== undefined ? { retries: Number(retries) } : {}),
+        ...(headers["upstash-label"] !== undefined ? { label: headers["upstash-label"] } : {}),
         step: invoke.step,
       });
       return json({ messageId: this.nextMessageId() });

@@ -110,3 +110,30 @@ describe("review regressions: errors are classified by constructor name, like th
     expect(comparable(mock)).toEqual(comparable(real));
   });
 });
+
+describe("review regressions: call and invoke options", () => {
+  it("rejects a flow control with neither parallelism nor rate, with QStash's error", async () => {
+    const { mock, real } = await runBoth(
+      () => async (context) => {
+        await context.call("c", { url: "https://api.test/x", flowControl: { key: "k" } } as never);
+      },
+      { retries: 0, handlers: [http.get("https://api.test/x", () => HttpResponse.json({}))] },
+    );
+    expect(mock.status).toBe("failed");
+    expect(mock.error).toMatchObject({ name: "QstashError", message: "Provide at least one of parallelism or ratePerSecond for flowControl" });
+    expect(comparable(mock)).toEqual(comparable(real));
+  });
+
+  it("gives an invoked child run the invoke's label", async () => {
+    const child = async (context: import("@upstash/workflow").WorkflowContext) => await context.run("labels", () => context.labels);
+    const { mock, real } = await runBoth(
+      () => async (context) => {
+        const { body } = await context.invoke("child", { workflow: { workflowId: "child" } as never, body: {}, label: "team-a" });
+        return body;
+      },
+      { workflows: { child } },
+    );
+    expect(mock.output).toEqual(["team-a"]);
+    expect(comparable(mock)).toEqual(comparable(real));
+  });
+});

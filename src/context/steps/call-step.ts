@@ -1,3 +1,4 @@
+import { QstashError } from "@upstash/qstash";
 import type { CallResponse, Step, StepType } from "@upstash/workflow";
 import type { StepInputs } from "../../engine/observer.js";
 import { LazyStep, resultStep, tryParsing, type StepRuntime } from "../lazy-step.js";
@@ -20,6 +21,27 @@ export function isTextContentType(contentType: string | null): boolean {
   return contentType.startsWith("text/");
 }
 
+/** Flow control as the SDK takes it (`call`, `call({ workflow })`, `invoke`). */
+export interface FlowControlSettings {
+  key?: string;
+  parallelism?: number;
+  rate?: number;
+  ratePerSecond?: number;
+  period?: number | string;
+}
+
+/**
+ * The SDK's `prepareFlowControl` check, made when the step is submitted: a flow control with neither
+ * parallelism, rate nor period is rejected with QStash's error (the request fails with 500).
+ */
+export function checkFlowControl(flowControl: FlowControlSettings | undefined): void {
+  if (!flowControl) return;
+  const rate = flowControl.rate ?? flowControl.ratePerSecond;
+  if (!flowControl.parallelism && !rate && !flowControl.period) {
+    throw new QstashError("Provide at least one of parallelism or ratePerSecond for flowControl");
+  }
+}
+
 export interface CallStepParams {
   url: string;
   method: string;
@@ -28,6 +50,7 @@ export interface CallStepParams {
   retries: number;
   retryDelay?: string;
   timeout?: string | number;
+  flowControl?: FlowControlSettings;
 }
 
 /** `context.call`: QStash performs the request and posts the response back as a callback. */
@@ -49,6 +72,7 @@ export class CallStep<T> extends LazyStep<CallResponse<T>> {
 
   async execute(runtime: StepRuntime, concurrent: number, stepId: number): Promise<Step> {
     const p = this.params;
+    checkFlowControl(p.flowControl);
     runtime.port.submitCall({
       stepId,
       stepName: this.stepName,

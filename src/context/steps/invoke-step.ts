@@ -1,6 +1,7 @@
 import { WorkflowError, type InvokeStepResponse, type Step, type StepType } from "@upstash/workflow";
 import type { StepInputs } from "../../engine/observer.js";
 import { LazyStep, resultStep, tryParsing, type StepRuntime } from "../lazy-step.js";
+import { checkFlowControl, type FlowControlSettings } from "./call-step.js";
 
 export interface InvokeStepParams {
   workflowId: string | undefined;
@@ -8,6 +9,8 @@ export interface InvokeStepParams {
   headers?: Record<string, string>;
   workflowRunId?: string;
   retries?: number;
+  flowControl?: FlowControlSettings;
+  label?: string | string[];
 }
 
 /** `context.invoke`: starts a child run; its result is appended by QStash when the child ends. */
@@ -30,6 +33,7 @@ export class InvokeStep<T> extends LazyStep<InvokeStepResponse<T>> {
   }
 
   async execute(runtime: StepRuntime, concurrent: number, stepId: number): Promise<Step> {
+    checkFlowControl(this.params.flowControl);
     const step = resultStep({ stepId, stepName: this.stepName, stepType: this.stepType, concurrent });
     const body = this.params.body;
     runtime.port.submitInvoke({
@@ -39,6 +43,7 @@ export class InvokeStep<T> extends LazyStep<InvokeStepResponse<T>> {
       headers: this.params.headers ?? {},
       workflowRunId: this.params.workflowRunId,
       retries: this.params.retries,
+      ...(this.params.label !== undefined ? { label: this.params.label } : {}),
       step,
     });
     return step;
