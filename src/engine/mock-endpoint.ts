@@ -126,8 +126,13 @@ export class MockEndpoint implements Endpoint {
     let headers: Headers | undefined;
     const buildHeaders = () => {
       if (!headers) {
+        // What the SDK keeps of a delivery's headers (it drops upstash-workflow-* and proxy headers):
+        // the trigger's user headers, the label, and QStash's per-delivery ones.
         headers = new Headers(run.headers);
         if (run.labels.length > 0) headers.set("Upstash-Label", run.labels.join(","));
+        headers.set("Upstash-Message-Id", delivery.messageId);
+        headers.set("Upstash-Retried", String(delivery.retried));
+        headers.set("content-type", "application/json");
       }
       return headers;
     };
@@ -310,7 +315,18 @@ export class MockEndpoint implements Endpoint {
       bodySteps: 0,
       rawPayload: undefined,
     });
-    const init = this.contextInit(delivery, callback, delivery.port);
+    // The dry run sees the callback body QStash posts (the SDK JSON-parses it as the payload).
+    const body = {
+      status: callback.status,
+      header: callback.header,
+      body: callback.body,
+      retried: callback.retried,
+      maxRetries: callback.maxRetries,
+      sourceMessageId: callback.sourceMessageId,
+      url: callback.url,
+      method: callback.method,
+    };
+    const init = this.contextInit(delivery, body, delivery.port);
     const auth = await this.dryRun(init, frame);
     if (auth === "run-ended") return { status: 400, finishCondition: "auth-fail", error: { name: "Error", message: AUTH_FAIL_MESSAGE } };
     if (auth !== "step-found") return errorResponse(500, auth.error);

@@ -137,3 +137,31 @@ describe("review regressions: call and invoke options", () => {
     expect(comparable(mock)).toEqual(comparable(real));
   });
 });
+
+describe("review regressions: what the route sees", () => {
+  it("has the delivery's headers in context.headers, as the SDK keeps them", async () => {
+    const { mock, real } = await runBoth(
+      () => async (context) =>
+        await context.run("h", () => ({
+          contentType: context.headers.get("content-type"),
+          retried: context.headers.get("upstash-retried"),
+          tenant: context.headers.get("x-tenant"),
+          hasMessageId: context.headers.has("upstash-message-id"),
+        })),
+      { headers: { "x-tenant": "acme" } },
+    );
+    expect(mock.output).toEqual({ contentType: "application/json", retried: "0", tenant: "acme", hasMessageId: true });
+    expect(comparable(mock)).toEqual(comparable(real));
+  });
+
+  it("gives a context.call callback's dry run the callback body QStash posts", async () => {
+    const seen: unknown[] = [];
+    const make = () => async (context: import("@upstash/workflow").WorkflowContext<unknown>) => {
+      seen.push(Object.keys((context.requestPayload ?? {}) as object).sort().join(","));
+      await context.call("c", { url: "https://api.test/x" });
+    };
+    await runBoth(make, { handlers: [http.get("https://api.test/x", () => HttpResponse.json({ ok: 1 }))], perturb: false });
+    const keys = new Set(seen.filter((k) => k !== ""));
+    expect([...keys]).toEqual(["body,header,maxRetries,method,retried,sourceMessageId,status,url"]);
+  });
+});
