@@ -165,3 +165,14 @@ describe("review regressions: what the route sees", () => {
     expect([...keys]).toEqual(["body,header,maxRetries,method,retried,sourceMessageId,status,url"]);
   });
 });
+
+describe("review regressions: time", () => {
+  it("rounds a fractional sleep the way the QStash client does (toFixed(0) seconds)", async () => {
+    const { mock, real } = await runBoth(() => async (context) => {
+      await context.sleep("s", 1.5);
+      await context.run("after", () => 1);
+    });
+    expect(mock.deliveries[1]!.at - mock.deliveries[0]!.at).toBe(2_000 + 100);
+    expect(comparable(mock)).toEqual(comparable(real));
+  });
+});

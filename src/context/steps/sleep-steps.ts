@@ -2,6 +2,14 @@ import type { Duration, Step, StepType } from "@upstash/workflow";
 import type { StepInputs } from "../../engine/observer.js";
 import { LazyStep, resultStep, type StepRuntime } from "../lazy-step.js";
 
+/**
+ * The `Upstash-Delay` the QStash client sends for a sleep: a duration string as given, a number of
+ * seconds as `${n.toFixed(0)}s` — so `sleep("s", 1.5)` waits 2 s, as in production.
+ */
+function publishedDelay(sleep: number | Duration): number | Duration {
+  return typeof sleep === "number" ? (`${sleep.toFixed(0)}s` as Duration) : sleep;
+}
+
 /** `context.sleep`: recorded as `SleepFor`, published with a delay. */
 export class SleepStep extends LazyStep<void> {
   readonly stepType: StepType = "SleepFor";
@@ -23,12 +31,12 @@ export class SleepStep extends LazyStep<void> {
   }
 
   override planDelay() {
-    return { delay: this.sleep };
+    return { delay: publishedDelay(this.sleep) };
   }
 
   async execute(runtime: StepRuntime, concurrent: number, stepId: number): Promise<Step> {
     const step = resultStep({ stepId, stepName: this.stepName, stepType: this.stepType, sleepFor: this.sleep, concurrent });
-    runtime.port.submitStep(step, concurrent === 1 ? { delay: this.sleep } : {});
+    runtime.port.submitStep(step, concurrent === 1 ? { delay: publishedDelay(this.sleep) } : {});
     return step;
   }
 }
