@@ -27,7 +27,7 @@ export interface IssuedStep {
 
 /**
  * The harness's port of the SDK's AutoExecutor: positional matching against the delivered steps,
- * the two-microtask window that forms parallel groups, the first/partial/discard/last protocol,
+ * the deferred window that forms parallel groups, the first/partial/discard/last protocol,
  * one new step per delivery and the WorkflowAbort that ends it. Error texts are the SDK's.
  */
 export class Executor {
@@ -35,7 +35,7 @@ export class Executor {
   private planStepCount = 0;
   private readonly nonPlanStepCount: number;
   private executingStep: string | false = false;
-  /** The group being formed in the current two-microtask window (the SDK's activeLazyStepList). */
+  /** The group being formed in the current window (the SDK's activeLazyStepList). */
   private activeGroup: { steps: LazyStep[]; promise: Promise<unknown> | undefined } | undefined;
   private indexInCurrentList = 0;
   private sortedCache: Step[] | undefined;

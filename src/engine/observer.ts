@@ -44,7 +44,7 @@ export interface StepIssuedEvent {
   handle: { awaited: boolean };
 }
 
-/** A group of steps issued in the same two-microtask window was formed. */
+/** A group of steps issued in the same window (the SDK's deferExecution().then: three microtasks) was formed. */
 export interface GroupFormedEvent {
   invocation: number;
   mode: "run" | "perturbation";

@@ -105,7 +105,7 @@ interface Issued {
 }
 
 /**
- * Stands in for the executor during the walk: groups steps with the SDK's two-microtask window,
+ * Stands in for the executor during the walk: groups steps with the SDK's deferred window,
  * serves each step the recorded result it matched, and never runs a step function.
  */
 class WalkExecutor implements Pick<Executor, "addStep" | "observes" | "wrapStep" | "abortThrown"> {
@@ -149,14 +149,20 @@ class WalkExecutor implements Pick<Executor, "addStep" | "observes" | "wrapStep"
     }
     list.push({ lazy: lazy as LazyStep, step });
     const index = list.length - 1;
-    await Promise.resolve();
-    await Promise.resolve();
-    let values = this.served.get(list);
-    if (!values) {
-      values = this.serve(list);
-      this.served.set(list, values);
-      this.active = undefined;
-    }
+    const group = list;
+    // the SDK's window: deferExecution() (two awaits), then a .then callback — three microtasks
+    const values = (async () => {
+      await Promise.resolve();
+      await Promise.resolve();
+    })().then(async () => {
+      let served = this.served.get(group);
+      if (!served) {
+        served = this.serve(group);
+        this.served.set(group, served);
+        this.active = undefined;
+      }
+      return served;
+    });
     return (await values)[index] as T;
   }
 
