@@ -36,7 +36,7 @@ export class Executor {
   private readonly nonPlanStepCount: number;
   private executingStep: string | false = false;
   /** The group being formed in the current window (the SDK's activeLazyStepList). */
-  private activeGroup: { steps: LazyStep[]; promise: Promise<unknown> | undefined } | undefined;
+  private activeGroup: { steps: LazyStep[]; promise: Promise<unknown> | undefined; consistent: boolean } | undefined;
   private indexInCurrentList = 0;
   private sortedCache: Step[] | undefined;
   /** Set once an abort was thrown to user code in this delivery. */
@@ -116,12 +116,24 @@ export class Executor {
         this.callSites.set(lazy as LazyStep, site);
       }
     }
-    if (this.observer?.stepIssued) this.observer.stepIssued(this.issuedEvent(lazy, position, handle, mayExecute, site));
+    // A memoized Run step that starts its own window and matches the recorded step at its position
+    // is a faithful replay of history: nothing a detector compares can differ (Run steps have no
+    // inputs, and the executor validates name and type). Observers that opt in skip such visits —
+    // the quadratic part of a run — and still see every other issue, every group and every frontier step.
+    const consistent =
+      !frontier &&
+      this.observer?.skipConsistentVisits === true &&
+      this.activeGroup === undefined &&
+      lazy.stepType === "Run" &&
+      this.matchesRecorded(lazy, position);
+    if (this.observer?.stepIssued && !consistent) this.observer.stepIssued(this.issuedEvent(lazy, position, handle, mayExecute, site));
     let group = this.activeGroup;
     if (!group) {
-      group = { steps: [], promise: undefined };
+      group = { steps: [], promise: undefined, consistent };
       this.activeGroup = group;
       this.indexInCurrentList = 0;
+    } else {
+      group.consistent = false;
     }
     group.steps.push(lazy as LazyStep);
     const index = this.indexInCurrentList++;
@@ -130,7 +142,7 @@ export class Executor {
     const formed = group;
     const requestComplete = this.deferExecution().then(async () => {
       if (!formed.promise) {
-        formed.promise = this.execute(formed.steps);
+        formed.promise = this.execute(formed.steps, formed.consistent);
         this.activeGroup = undefined;
         this.planStepCount += formed.steps.length > 1 ? formed.steps.length : 0;
       }
@@ -169,8 +181,14 @@ export class Executor {
     };
   }
 
-  private execute(list: LazyStep[]): Promise<unknown> {
-    if (this.observer?.groupFormed) {
+  /** Whether the recorded step a lone step at `position` would be matched with has its name and type. */
+  private matchesRecorded(lazy: LazyStep, position: number): boolean {
+    const recorded = this.steps[position + this.planStepCount];
+    return recorded !== undefined && !recorded.targetStep && recorded.stepName === lazy.stepName && recorded.stepType === lazy.stepType;
+  }
+
+  private execute(list: LazyStep[], consistent = false): Promise<unknown> {
+    if (this.observer?.groupFormed && !(consistent && list.length === 1)) {
       this.observer.groupFormed(new GroupEvent(this.invocation, this.mode, this.stepCount - (list.length - 1), list));
     }
     return list.length === 1 ? this.runSingle(list[0]!) : this.runParallel(list);

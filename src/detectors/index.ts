@@ -68,6 +68,8 @@ export function createDetectors(checks: ChecksOption = {}): DetectorSet {
             for (let i = 0; i < listeners.length; i++) listeners[i]!(event);
           };
   }
+  // The detectors compare a visit with the run's plan; a visit that replays history exactly adds nothing.
+  if (Object.keys(observer).length > 0) (observer as ReplayObserver).skipConsistentVisits = true;
   return {
     observer: Object.keys(observer).length > 0 ? (observer as ReplayObserver) : undefined,
     wantsPerturbation: detectors.some((d) => d.kind === "nondeterminism"),

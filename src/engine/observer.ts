@@ -124,6 +124,12 @@ export interface ReadSeenEvent {
 
 /** What the engine tells the detectors. Every hook is optional and called synchronously. */
 export interface ReplayObserver {
+  /**
+   * Skip `stepIssued` and `groupFormed` for memoized visits that faithfully replay a recorded Run step
+   * (same name and type at the same position, alone in its window). Every step is still seen at least
+   * once — at the frontier, where it executes — and every visit that differs from history is seen.
+   */
+  skipConsistentVisits?: boolean;
   deliveryStart?(event: DeliveryStartEvent): void;
   deliveryEnd?(event: DeliveryEndEvent): void;
   stepIssued?(event: StepIssuedEvent): void;
