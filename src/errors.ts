@@ -40,19 +40,20 @@ function constructorName(obj: unknown): string | null {
   return ctor.name ?? null;
 }
 
-function constructorNames(obj: unknown): string[] {
-  // Object.getPrototypeOf throws a TypeError for null and undefined, as in the SDK.
-  const proto: unknown = Object.getPrototypeOf(obj);
-  const name = constructorName(proto);
-  if (name === null) return [];
-  return [name, ...constructorNames(proto)];
-}
-
 /**
  * The SDK's `isInstanceOf`: compares constructor names along the prototype chain, so an error class
  * from another copy of the SDK (its ESM and its CJS build) counts too. Like the SDK's, it throws a
- * TypeError for `null` and `undefined` (a `throw undefined` in a route fails the request with it).
+ * TypeError for `null` and `undefined` (a `throw undefined` in a route fails the request with it):
+ * Object.getPrototypeOf throws for them, as in the SDK.
  */
 export function isInstanceOf(value: unknown, ctor: { name: string }): boolean {
-  return constructorNames(value).includes(ctor.name);
+  // The SDK's `constructorNames(value).includes(name)`, walked without building the list: it runs
+  // several times per delivery (the dry run's abort, the route's outcome).
+  let proto: unknown = Object.getPrototypeOf(value);
+  for (;;) {
+    const name = constructorName(proto);
+    if (name === null) return false;
+    if (name === ctor.name) return true;
+    proto = Object.getPrototypeOf(proto);
+  }
 }
