@@ -63,7 +63,9 @@ export function captureSite(entry?: Function): CapturedSite {
  */
 function locationAbove(entry: Function): SourceLocation | undefined {
   const previousLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 4;
+  // One frame: the caller of the context method. Only when that frame is not the user's (a wrapper
+  // in node_modules) does the caller fall back to the longer walk.
+  Error.stackTraceLimit = 1;
   const holder: { stack?: string } = {};
   try {
     Error.captureStackTrace(holder, entry);
@@ -138,14 +140,22 @@ function locationFromHolder(holder: Error): SourceLocation | undefined {
   return undefined;
 }
 
+/** `file://` URLs already converted: a run takes a call site per executed step, mostly from a few files. */
+const PATHS = new Map<string, string | undefined>();
+
 /** A frame's file as a path (`file://` URLs converted); undefined when the URL is malformed. */
 function toPath(file: string): string | undefined {
   if (!file.startsWith("file://")) return file;
+  if (PATHS.has(file)) return PATHS.get(file);
+  let path: string | undefined;
   try {
-    return fileURLToPath(file);
+    path = fileURLToPath(file);
   } catch {
-    return undefined;
+    path = undefined;
   }
+  if (PATHS.size >= 1000) PATHS.clear();
+  PATHS.set(file, path);
+  return path;
 }
 
 /** Parses a V8 stack and returns its first frame outside the harness, node internals and node_modules. */
