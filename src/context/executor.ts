@@ -16,6 +16,12 @@ export interface StepHandle {
   position?: number;
   /** The context method the user called: stack frames above it are the harness's, so a call site is taken from there. */
   entry?: Function;
+  /** Marked handled only if the step fails (see `track` in mock-context.ts). */
+  lazy?: boolean;
+  /** A lazy handle's promise, until it is marked handled. */
+  promise?: Promise<unknown>;
+  /** A lazy handle's step failed before its promise was tracked. */
+  failed?: boolean;
 }
 
 /** The observed step handles of one delivery, for the unawaited-step detector. */

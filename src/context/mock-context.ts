@@ -29,13 +29,20 @@ const RESOURCE_NAME = /^[a-zA-Z0-9\-_.]+$/;
  * Marks a step promise as handled (an unawaited step's abort must never crash the test process) and,
  * for steps at the history frontier, records whether user code consumed it: `await`, `Promise.all`
  * and `.then` all read `constructor`, which this own getter observes without adding microtask ticks.
+ *
+ * A handle created with `lazy: true` (context.run, the method a memoized replay visits most) is
+ * marked handled only when its step fails: the method's own catch calls `suppress(handle)`. That
+ * saves a promise and a microtask job per memoized visit. Frontier steps are marked at once, before
+ * the `constructor` getter exists (`then` reads `constructor`, and a late read would count as awaited).
  */
 function track<T>(promise: Promise<T>, handle: StepHandle, executor: Executor | undefined): Promise<T> {
-  promise.then(undefined, noop);
   if (!executor || !executor.observes(handle)) {
     handle.awaited = true;
+    if (!handle.lazy || handle.failed) promise.then(undefined, noop);
+    else handle.promise = promise;
     return promise;
   }
+  promise.then(undefined, noop);
   Object.defineProperty(promise, "constructor", {
     get() {
       handle.awaited = true;
@@ -44,6 +51,21 @@ function track<T>(promise: Promise<T>, handle: StepHandle, executor: Executor | 
     configurable: true,
   });
   return promise;
+}
+
+/** Every handle has the same shape (the executor reads them on every visit). */
+function newHandle(entry: Function, lazy: boolean): StepHandle {
+  return { awaited: false, position: undefined, entry, lazy, promise: undefined, failed: false };
+}
+
+/** A lazy handle's step failed: marks its promise handled (still pending: the caller's promise rejects after this). */
+function suppress(handle: StepHandle): void {
+  if (handle.promise) {
+    handle.promise.then(undefined, noop);
+    handle.promise = undefined;
+  } else {
+    handle.failed = true; // failed before `track` saw the promise (a synchronous throw): track marks it
+  }
 }
 
 function validateLabel(label: string | string[] | undefined): void {
@@ -136,16 +158,21 @@ export class MockWorkflowContext<TPayload = unknown> {
   }
 
   run<T>(stepName: string, stepFunction: () => T | Promise<T>): Promise<T> {
-    const handle: StepHandle = { awaited: false, entry: this.run };
+    const handle = newHandle(this.run, true);
     return track(this.runAsync(stepName, stepFunction, handle), handle, this.executor);
   }
 
   private async runAsync<T>(stepName: string, fn: () => T | Promise<T>, handle: StepHandle): Promise<T> {
-    return (await this.addStep(new RunStep(stepName, fn), handle)) as T;
+    try {
+      return (await this.addStep(new RunStep(stepName, fn), handle)) as T;
+    } catch (error) {
+      suppress(handle);
+      throw error;
+    }
   }
 
   sleep(stepName: string, duration: number | Duration): Promise<void> {
-    const handle: StepHandle = { awaited: false, entry: this.sleep };
+    const handle = newHandle(this.sleep, false);
     return track(this.sleepAsync(stepName, duration, handle), handle, this.executor);
   }
 
@@ -154,7 +181,7 @@ export class MockWorkflowContext<TPayload = unknown> {
   }
 
   sleepUntil(stepName: string, datetime: Date | string | number): Promise<void> {
-    const handle: StepHandle = { awaited: false, entry: this.sleepUntil };
+    const handle = newHandle(this.sleepUntil, false);
     return track(this.sleepUntilAsync(stepName, datetime, handle), handle, this.executor);
   }
 
@@ -170,7 +197,7 @@ export class MockWorkflowContext<TPayload = unknown> {
   }
 
   call<TResult = unknown>(stepName: string, settings: CallSettings | WorkflowCallSettings): Promise<CallResponse<TResult>> {
-    const handle: StepHandle = { awaited: false, entry: this.call };
+    const handle = newHandle(this.call, false);
     return track(this.callAsync<TResult>(stepName, settings, handle), handle, this.executor);
   }
 
@@ -216,14 +243,14 @@ export class MockWorkflowContext<TPayload = unknown> {
     eventId: string,
     options: { timeout?: number | Duration } = {},
   ): Promise<WaitStepResponse<TEventData>> {
-    const handle: StepHandle = { awaited: false, entry: this.waitForEvent };
+    const handle = newHandle(this.waitForEvent, false);
     const { timeout = "7d" } = options;
     const timeoutStr = typeof timeout === "string" ? timeout : `${timeout}s`;
     return track(this.addStepAsync(() => new WaitForEventStep<TEventData>(stepName, eventId, timeoutStr), handle), handle, this.executor);
   }
 
   notify(stepName: string, eventId: string, eventData: unknown, workflowRunId?: string): Promise<NotifyStepResponse> {
-    const handle: StepHandle = { awaited: false, entry: this.notify };
+    const handle = newHandle(this.notify, false);
     return track(
       this.addStepAsync(() => new NotifyStep(stepName, eventId, eventData, () => this.port, workflowRunId), handle),
       handle,
@@ -235,7 +262,7 @@ export class MockWorkflowContext<TPayload = unknown> {
     stepName: string,
     settings: InvokeSettings<TInitialPayload, TResult>,
   ): Promise<InvokeStepResponse<TResult>> {
-    const handle: StepHandle = { awaited: false, entry: this.invoke };
+    const handle = newHandle(this.invoke, false);
     return track(this.invokeAsync(stepName, settings, handle), handle, this.executor);
   }
 
@@ -259,12 +286,12 @@ export class MockWorkflowContext<TPayload = unknown> {
   }
 
   createWebhook(stepName: string): Promise<Webhook> {
-    const handle: StepHandle = { awaited: false, entry: this.createWebhook };
+    const handle = newHandle(this.createWebhook, false);
     return track(this.addStepAsync(() => new CreateWebhookStep(stepName), handle), handle, this.executor);
   }
 
   waitForWebhook(stepName: string, webhook: Webhook, timeout: Duration): Promise<WebhookWaitResult> {
-    const handle: StepHandle = { awaited: false, entry: this.waitForWebhook };
+    const handle = newHandle(this.waitForWebhook, false);
     return track(this.addStepAsync(() => new WaitForWebhookStep(stepName, webhook.eventId, timeout), handle), handle, this.executor);
   }
 
