@@ -68,6 +68,27 @@ function lastIsDuplicate(steps: Step[]): boolean {
 
 /** The SDK's `deduplicateSteps`: plan steps by targetStep, result steps by stepId, first wins. */
 function deduplicate(steps: Step[]): Step[] {
+  // Fast path, linear in integer compares: result ids and plan targets each strictly increasing (every
+  // sequential history) cannot repeat. Parallel results arrive in completion order and take the sets.
+  let lastId = 0;
+  let lastTarget = -1;
+  let ordered = true;
+  for (const step of steps) {
+    if (step.stepId === 0) {
+      const t = step.targetStep ?? 0;
+      if (t <= lastTarget) {
+        ordered = false;
+        break;
+      }
+      lastTarget = t;
+    } else if (step.stepId > lastId) {
+      lastId = step.stepId;
+    } else {
+      ordered = false;
+      break;
+    }
+  }
+  if (ordered) return steps;
   const targets = new Set<number>();
   const ids = new Set<number>();
   let duplicates = false;
