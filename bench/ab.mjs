@@ -21,6 +21,8 @@ const OFF = { checks: Object.fromEntries(KINDS.map((k) => [k, "off"])), perturb:
 const CASES = {
   "seq-10-on": { route: sequential(10), options: { payload: {} }, iterations: 150 },
   "seq-10-off": { route: sequential(10), options: { payload: {}, ...OFF }, iterations: 150 },
+  "seq-20-on": { route: sequential(20), options: { payload: {} }, iterations: 100 },
+  "seq-20-off": { route: sequential(20), options: { payload: {}, ...OFF }, iterations: 100 },
   "pipeline-10-on": { route: dynamicPipeline, options: { payload: pipelinePayload(10) }, iterations: 150 },
   "seq-100-on": { route: sequential(100), options: { payload: {} }, iterations: 10 },
   "seq-100-off": { route: sequential(100), options: { payload: {}, ...OFF }, iterations: 10 },

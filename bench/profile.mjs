@@ -1,7 +1,7 @@
 // Where replay() spends its time: a CPU profile of one bench case and its top self-time functions.
 //
 //   node bench/profile.mjs [case] [--runs=N] [--top=N]
-//     case: seq-1000-on (default), seq-1000-off, seq-10-on, seq-100-on, fan-out-on, pipeline-on,
+//     case: seq-1000-on (default), seq-1000-off, seq-10-on, seq-20-on, seq-20-off, seq-100-on, fan-out-on, pipeline-on,
 //           handler-20-on, bare-1000
 //   node bench/profile.mjs --summarize=<file.cpuprofile> [--top=N]
 //
@@ -65,6 +65,8 @@ if (summarizeFile) {
     "seq-1000-off": () => replay(sequential(1000), { payload: {}, ...OFF }),
     "seq-10-on": () => replay(sequential(10), { payload: {} }),
     "seq-10-off": () => replay(sequential(10), { payload: {}, ...OFF }),
+    "seq-20-on": () => replay(sequential(20), { payload: {} }),
+    "seq-20-off": () => replay(sequential(20), { payload: {}, ...OFF }),
     "fan-out-off": () => replay(fanOut(50), { payload: {}, ...OFF }),
     "seq-100-on": () => replay(sequential(100), { payload: {} }),
     "fan-out-on": () => replay(fanOut(50), { payload: {} }),
