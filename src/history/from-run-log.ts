@@ -23,8 +23,6 @@ const STATES: Record<WorkflowRunLog["workflowState"], RunStatus> = {
   RUN_CANCELED: "cancelled",
 };
 
-/** Result types whose recorded `out` is a JSON string the SDK parses. */
-const JSON_OUT: ReadonlySet<string> = new Set(["Run", "Notify", "CreateWebhook", "Invoke"]);
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 function utf8Binary(text: string): string {
@@ -46,7 +44,6 @@ function encodeOut(log: AnyStepLog, type: string): string | undefined {
     const text = typeof out === "string" ? out : JSON.stringify(out);
     return BASE64.test(text) && text.length % 4 === 0 && text.length > 0 ? text : encodeBase64(text);
   }
-  if (JSON_OUT.has(type)) return typeof out === "string" ? out : JSON.stringify(out);
   return typeof out === "string" ? out : JSON.stringify(out);
 }
 
@@ -57,6 +54,30 @@ function inputFields(log: AnyStepLog): Partial<Step> {
   if (log.waitEventId !== undefined) fields.waitEventId = log.waitEventId;
   if (log.waitTimeoutDuration !== undefined) fields.timeout = log.waitTimeoutDuration;
   return fields as Partial<Step>;
+}
+
+/** Step types a run can stop at (a wait, a call or an invoke in flight): recorded as pending when not done. */
+function canBePending(type: string): boolean {
+  return type === "Wait" || type === "WaitForWebhook" || type === "Call" || type === "Invoke";
+}
+
+/** A finished step of the log, as the SDK would have recorded it. */
+function resultFromLog(log: AnyStepLog, type: string, id: number, concurrent: number): Step {
+  const out = encodeOut(log, type);
+  return {
+    stepId: id,
+    stepName: String(log.stepName),
+    stepType: type as StepType,
+    ...(out !== undefined ? { out } : {}),
+    ...inputFields(log),
+    concurrent,
+    ...(log.waitTimeout !== undefined && (type === "Wait" || type === "WaitForWebhook") ? { waitTimeout: log.waitTimeout } : {}),
+  } as Step;
+}
+
+/** A step the run is stopped at (no result yet). */
+function pendingFromLog(log: AnyStepLog, type: string, id: number, concurrent: number): Step {
+  return { stepId: id, stepName: String(log.stepName), stepType: type as StepType, ...inputFields(log), concurrent } as Step;
 }
 
 function isDone(log: AnyStepLog, type: string): boolean {
@@ -114,21 +135,10 @@ export function historyFromRunLog(run: WorkflowRunLog, options: RunLogImportOpti
         if (seen.has(id)) continue;
         seen.add(id);
         if (!isDone(log, type)) {
-          if (type === "Wait" || type === "WaitForWebhook" || type === "Call" || type === "Invoke") {
-            pending.push({ stepId: id, stepName: String(log.stepName), stepType: type as StepType, ...inputFields(log), concurrent: width } as Step);
-          }
+          if (canBePending(type)) pending.push(pendingFromLog(log, type, id, width));
           continue;
         }
-        const out = encodeOut(log, type);
-        steps.push({
-          stepId: id,
-          stepName: String(log.stepName),
-          stepType: type as StepType,
-          ...(out !== undefined ? { out } : {}),
-          ...inputFields(log),
-          concurrent: width,
-          ...(log.waitTimeout !== undefined && (type === "Wait" || type === "WaitForWebhook") ? { waitTimeout: log.waitTimeout } : {}),
-        } as Step);
+        steps.push(resultFromLog(log, type, id, width));
       }
       position = Math.max(position, ...members.map((m) => m.id));
       continue;
@@ -139,23 +149,14 @@ export function historyFromRunLog(run: WorkflowRunLog, options: RunLogImportOpti
       if (seen.has(id)) continue;
       position = Math.max(position, id);
       if (!isDone(log, type)) {
-        if (type === "Wait" || type === "WaitForWebhook" || type === "Call" || type === "Invoke") {
+        if (canBePending(type)) {
           seen.add(id);
-          pending.push({ stepId: id, stepName: String(log.stepName), stepType: type as StepType, ...inputFields(log), concurrent: 1 } as Step);
+          pending.push(pendingFromLog(log, type, id, 1));
         }
         continue;
       }
       seen.add(id);
-      const out = encodeOut(log, type);
-      steps.push({
-        stepId: id,
-        stepName: String(log.stepName),
-        stepType: type as StepType,
-        ...(out !== undefined ? { out } : {}),
-        ...inputFields(log),
-        concurrent: 1,
-        ...(log.waitTimeout !== undefined && (type === "Wait" || type === "WaitForWebhook") ? { waitTimeout: log.waitTimeout } : {}),
-      } as Step);
+      steps.push(resultFromLog(log, type, id, 1));
     }
   }
   const status = STATES[run.workflowState];
