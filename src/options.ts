@@ -10,6 +10,27 @@ const describe = (value: unknown): string =>
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
+/** The option names `replay()` and `replayHandler()` share; each adds its own (see `KNOWN_OPTIONS` in each). */
+export const SHARED_OPTION_NAMES = [
+  "payload",
+  "headers",
+  "workflowRunId",
+  "url",
+  "events",
+  "webhooks",
+  "handlers",
+  "retries",
+  "workflows",
+  "seed",
+  "checks",
+  "label",
+  "startTime",
+  "until",
+  "maxInvocations",
+  "deliveryTimeout",
+  "faults",
+] as const;
+
 /**
  * Checks the options `replay()` and `replayHandler()` share, so a wrong value fails at once with a
  * `[workflow-replay]` message instead of a confusing error (or silence) deep in a run.

@@ -10,7 +10,7 @@ import { finalResult } from "./engine/result.js";
 import type { GroupFormedEvent, ReplayObserver, StepIssuedEvent } from "./engine/observer.js";
 import { simulatorOptions, Simulator, type Endpoint, type RunState } from "./engine/simulator.js";
 import { ReplayUsageError } from "./errors.js";
-import { validateSharedOptions } from "./options.js";
+import { SHARED_OPTION_NAMES, validateSharedOptions } from "./options.js";
 import { originals, patchGlobals, type GlobalsController } from "./sandbox/globals.js";
 import { userLocation } from "./sandbox/location.js";
 import { withReplayLock } from "./sandbox/lock.js";
@@ -22,30 +22,8 @@ import { nanoid, Prng } from "./util/prng.js";
 export const DEFAULT_URL = "https://workflow-replay.test/api/workflow";
 export const DEFAULT_START_TIME = Date.UTC(2025, 0, 1);
 
-const KNOWN_OPTIONS = new Set<string>([
-  "payload",
-  "headers",
-  "workflowRunId",
-  "url",
-  "env",
-  "events",
-  "webhooks",
-  "handlers",
-  "retries",
-  "failureFunction",
-  "workflows",
-  "seed",
-  "checks",
-  "label",
-  "startTime",
-  "until",
-  "initialPayloadParser",
-  "schema",
-  "maxInvocations",
-  "deliveryTimeout",
-  "perturb",
-  "faults",
-]);
+/** The shared options, plus those `serve()` takes that replay() plays the part of, plus `perturb`. */
+const KNOWN_OPTIONS = new Set<string>([...SHARED_OPTION_NAMES, "env", "failureFunction", "initialPayloadParser", "schema", "perturb"]);
 
 /** Serializes the payload like a trigger body: strings as-is, everything else as JSON. */
 export function serializePayload(payload: unknown): string | undefined {

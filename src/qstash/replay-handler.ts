@@ -4,7 +4,7 @@ import { finalResult } from "../engine/result.js";
 import type { EndpointDelivery } from "../engine/simulator.js";
 import { simulatorOptions, Simulator, type Endpoint } from "../engine/simulator.js";
 import { ReplayUsageError } from "../errors.js";
-import { validateSharedOptions } from "../options.js";
+import { SHARED_OPTION_NAMES, validateSharedOptions } from "../options.js";
 import { DEFAULT_START_TIME, DEFAULT_URL, serializePayload } from "../replay.js";
 import { patchGlobals, type GlobalsController } from "../sandbox/globals.js";
 import { withReplayLock } from "../sandbox/lock.js";
@@ -39,28 +39,7 @@ export interface ReplayHandlerOptions<TPayload = unknown>
 }
 
 const SERVE_OPTIONS = ["env", "failureFunction", "initialPayloadParser", "schema"] as const;
-const KNOWN = new Set<string>([
-  "payload",
-  "headers",
-  "workflowRunId",
-  "url",
-  "events",
-  "webhooks",
-  "handlers",
-  "retries",
-  "workflows",
-  "seed",
-  "checks",
-  "label",
-  "startTime",
-  "until",
-  "maxInvocations",
-  "deliveryTimeout",
-  "faults",
-  "signature",
-  "signingKeys",
-  "failureCallback",
-]);
+const KNOWN = new Set<string>([...SHARED_OPTION_NAMES, "signature", "signingKeys", "failureCallback"]);
 
 function validate(handler: unknown, options: ReplayHandlerOptions<unknown>): void {
   if (typeof handler !== "function") {
