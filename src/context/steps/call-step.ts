@@ -1,6 +1,7 @@
 import { QstashError } from "@upstash/qstash";
 import type { CallResponse, Step, StepType } from "@upstash/workflow";
 import type { StepInputs } from "../../engine/observer.js";
+import type { CallSubmission } from "../io.js";
 import { LazyStep, resultStep, tryParsing, type StepRuntime } from "../lazy-step.js";
 
 const TEXT_APPLICATION_TYPES = [
@@ -42,16 +43,8 @@ export function checkFlowControl(flowControl: FlowControlSettings | undefined): 
   }
 }
 
-export interface CallStepParams {
-  url: string;
-  method: string;
-  body: string | undefined;
-  headers: Record<string, string>;
-  retries: number;
-  retryDelay?: string;
-  timeout?: string | number;
-  flowControl?: FlowControlSettings;
-}
+/** The request as submitted to QStash (without the step's position), plus flow control, checked at execution. */
+export type CallStepParams = Omit<CallSubmission, "stepId" | "stepName" | "concurrent"> & { flowControl?: FlowControlSettings };
 
 /** `context.call`: QStash performs the request and posts the response back as a callback. */
 export class CallStep<T> extends LazyStep<CallResponse<T>> {
