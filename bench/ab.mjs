@@ -6,7 +6,7 @@
 import { performance } from "node:perf_hooks";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { dynamicPipeline, fanOut, pipelinePayload, sequential } from "./workflows.mjs";
+import { dynamicPipeline, fanOut, OFF, pipelinePayload, sequential } from "./workflows.mjs";
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? fallback;
@@ -15,8 +15,6 @@ if (!dirA || !dirB) throw new Error("usage: node bench/ab.mjs <dirA> <dirB> [--r
 const A = await import(pathToFileURL(join(resolve(dirA), "dist/index.js")).href);
 const B = await import(pathToFileURL(join(resolve(dirB), "dist/index.js")).href);
 const rounds = Number(option("rounds", 7));
-const KINDS = ["nondeterminism", "nondeterministic-source", "side-effect-outside-step", "duplicate-step-name", "non-serializable-result", "nested-step", "swallowed-abort", "unawaited-step", "payload-mutation", "limit-exceeded", "non-idempotent-step", "history-incompatible"];
-const OFF = { checks: Object.fromEntries(KINDS.map((k) => [k, "off"])), perturb: false };
 
 const CASES = {
   "seq-10-on": { route: sequential(10), options: { payload: {} }, iterations: 150 },

@@ -56,8 +56,7 @@ if (summarizeFile) {
   summarize(summarizeFile);
 } else if (args.includes("--child")) {
   const { replay, replayHandler, simulatorEnv } = await import(pathToFileURL(join(root, "dist/index.js")).href);
-  const { sequential, fanOut, dynamicPipeline, pipelinePayload, bareReplay } = await import("./workflows.mjs");
-  const OFF = { checks: Object.fromEntries(["nondeterminism", "nondeterministic-source", "side-effect-outside-step", "duplicate-step-name", "non-serializable-result", "nested-step", "swallowed-abort", "unawaited-step", "payload-mutation", "limit-exceeded", "non-idempotent-step", "history-incompatible"].map((k) => [k, "off"])), perturb: false };
+  const { sequential, fanOut, dynamicPipeline, pipelinePayload, bareReplay, OFF } = await import("./workflows.mjs");
   const name = option("case");
   const runs = Number(option("runs", 5));
   const cases = {

@@ -15,7 +15,7 @@ import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isDeepStrictEqual } from "node:util";
-import { ACTIONS, bareDelivery, bareReplay, dynamicPipeline, fanOut, pipelinePayload, sdkDelivery, sdkHistory, sequential } from "./workflows.mjs";
+import { ACTIONS, bareDelivery, bareReplay, dynamicPipeline, fanOut, KINDS, OFF, pipelinePayload, sdkDelivery, sdkHistory, sequential } from "./workflows.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -27,23 +27,6 @@ const lib = await import(pathToFileURL(join(root, "dist/index.js")).href);
 const { replay } = lib;
 const fastCheckPath = join(root, "dist/fast-check.js");
 const wrFastCheck = existsSync(fastCheckPath) ? await import(pathToFileURL(fastCheckPath).href) : undefined;
-
-/** Every finding kind, switched off: replay() with no detector and no perturbation pass. */
-const KINDS = [
-  "nondeterminism",
-  "nondeterministic-source",
-  "side-effect-outside-step",
-  "duplicate-step-name",
-  "non-serializable-result",
-  "nested-step",
-  "swallowed-abort",
-  "unawaited-step",
-  "payload-mutation",
-  "limit-exceeded",
-  "non-idempotent-step",
-  "history-incompatible",
-];
-const OFF = { checks: Object.fromEntries(KINDS.map((k) => [k, "off"])), perturb: false };
 
 // ---------------------------------------------------------------------------------------------
 // Child modes (peak heap)

@@ -1,6 +1,25 @@
 // The workflows every bench case runs, and the bare replay loop they are compared with.
 // Plain JS on purpose: the bench measures the BUILT package, not the TypeScript sources.
 
+/** Every finding kind (the keys of the `checks` option). */
+export const KINDS = [
+  "nondeterminism",
+  "nondeterministic-source",
+  "side-effect-outside-step",
+  "duplicate-step-name",
+  "non-serializable-result",
+  "nested-step",
+  "swallowed-abort",
+  "unawaited-step",
+  "payload-mutation",
+  "limit-exceeded",
+  "non-idempotent-step",
+  "history-incompatible",
+];
+
+/** replay() options with every finding kind off and no perturbation pass: the engine alone. */
+export const OFF = { checks: Object.fromEntries(KINDS.map((k) => [k, "off"])), perturb: false };
+
 /** The actions of the dynamic pipeline (payload.pipeline is a list of them). */
 export const ACTIONS = ["fetch", "summarize", "translate", "email"];
 
