@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CORPUS_FILE, kindCorpus, onlyFinding, runCase, pinned, sourceAt } from "./helpers.js";
+import { CORPUS_FILE, onlyFinding, pinned, sourceAt, itStaysCleanOnCorrectCases } from "./helpers.js";
 
 const kind = "duplicate-step-name";
 
@@ -26,11 +26,5 @@ describe("duplicate-step-name", () => {
     expect(pinned(finding.message)).toMatchInlineSnapshot(`"Two steps are named "fetch": context.run("fetch") at positions 1 and 2, at corpus.ts:<line> (the same call, reached twice). The SDK matches steps by position and never checks names for uniqueness, so both run and are recorded under one name: logs, the dashboard and failure reports cannot tell them apart, and a code change that moves one replays the other's result. Give each step a unique name, e.g. with the loop index: context.run(\`fetch-\${i}\`, ...)."`);
   });
 
-  for (const correct of kindCorpus(kind).correct) {
-    it(`stays clean: ${correct.title}`, async () => {
-      const result = await runCase(correct);
-      expect(result.status).toBe("completed");
-      expect(result.findings).toEqual([]);
-    });
-  }
+  itStaysCleanOnCorrectCases(kind);
 });

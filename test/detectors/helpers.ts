@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { expect, it } from "vitest";
 import { replay } from "../../src/replay.js";
 import type { Finding, FindingKind, ReplayOptions, ReplayResult, SourceLocation } from "../../src/types.js";
 import { corpus, type CorpusCase, type KindCorpus } from "./corpus.js";
@@ -48,4 +49,18 @@ export function sourceAt(location: SourceLocation | undefined): string {
   if (!location) return "<no location>";
   const line = readFileSync(location.file, "utf8").split("\n")[location.line - 1] ?? "";
   return line.slice(location.column - 1);
+}
+
+/**
+ * One test per correct workflow of the kind's corpus: it ends in one of `statuses` (default:
+ * completed) with no finding of any kind.
+ */
+export function itStaysCleanOnCorrectCases(kind: FindingKind, statuses: readonly string[] = ["completed"]): void {
+  for (const correct of kindCorpus(kind).correct) {
+    it(`stays clean: ${correct.title}`, async () => {
+      const result = await runCase(correct);
+      expect(statuses).toContain(result.status);
+      expect(result.findings).toEqual([]);
+    });
+  }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MAX_CONTEXT_BYTES, MAX_STEPS } from "../../src/detectors/limit-exceeded.js";
-import { CORPUS_FILE, kindCorpus, onlyFinding, runCase, pinned, sourceAt } from "./helpers.js";
+import { CORPUS_FILE, onlyFinding, pinned, sourceAt, itStaysCleanOnCorrectCases } from "./helpers.js";
 
 const kind = "limit-exceeded";
 
@@ -29,11 +29,5 @@ describe("limit-exceeded", () => {
     expect(pinned(finding.message)).toMatchInlineSnapshot(`"The result of step "page-2" at corpus.ts:<line> is 40.0 MB, which brings the run's payload and recorded results to 120.0 MB: Upstash Workflow limits a run's context (payload plus every recorded step result) to 100 MB, so in production this run fails there. Keep large data out of step results: store it elsewhere (object storage, a database) inside the step and return only a key or a summary."`);
   });
 
-  for (const correct of kindCorpus(kind).correct) {
-    it(`stays clean: ${correct.title}`, async () => {
-      const result = await runCase(correct);
-      expect(result.status).toBe("completed");
-      expect(result.findings).toEqual([]);
-    });
-  }
+  itStaysCleanOnCorrectCases(kind);
 });

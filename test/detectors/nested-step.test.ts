@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CORPUS_FILE, caseOf, kindCorpus, onlyFinding, runCase, pinned, sourceAt } from "./helpers.js";
+import { CORPUS_FILE, caseOf, onlyFinding, runCase, pinned, sourceAt, itStaysCleanOnCorrectCases } from "./helpers.js";
 
 const kind = "nested-step";
 
@@ -30,11 +30,5 @@ describe("nested-step", () => {
     expect(result.findings.map((f) => f.kind)).toEqual([kind]);
   });
 
-  for (const correct of kindCorpus(kind).correct) {
-    it(`stays clean: ${correct.title}`, async () => {
-      const result = await runCase(correct);
-      expect(result.status).toBe("completed");
-      expect(result.findings).toEqual([]);
-    });
-  }
+  itStaysCleanOnCorrectCases(kind);
 });

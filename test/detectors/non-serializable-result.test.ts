@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { findJsonLoss } from "../../src/detectors/json-loss.js";
-import { CORPUS_FILE, caseOf, kindCorpus, onlyFinding, runCase, pinned, sourceAt } from "./helpers.js";
+import { CORPUS_FILE, caseOf, onlyFinding, runCase, pinned, sourceAt, itStaysCleanOnCorrectCases } from "./helpers.js";
 
 const kind = "non-serializable-result";
 
@@ -40,13 +40,7 @@ describe("non-serializable-result", () => {
     expect(pinned(finding.message)).toMatchInlineSnapshot(`"The workflow's return value is not JSON-serializable at $.finishedAt: it is a Date. The SDK sends JSON.stringify(output) when the run completes, so the run's output has the string "2025-01-02T00:00:00.000Z" there. Return plain JSON from the workflow function."`);
   });
 
-  for (const correct of kindCorpus(kind).correct) {
-    it(`stays clean: ${correct.title}`, async () => {
-      const result = await runCase(correct);
-      expect(result.status).toBe("completed");
-      expect(result.findings).toEqual([]);
-    });
-  }
+  itStaysCleanOnCorrectCases(kind);
 });
 
 describe("findJsonLoss()", () => {

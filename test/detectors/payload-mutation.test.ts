@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { replay } from "../../src/replay.js";
-import { caseOf, kindCorpus, onlyFinding, runCase, pinned, sourceAt } from "./helpers.js";
+import { caseOf, onlyFinding, runCase, pinned, sourceAt, itStaysCleanOnCorrectCases } from "./helpers.js";
 
 const kind = "payload-mutation";
 
@@ -38,11 +38,5 @@ describe("payload-mutation", () => {
     expect(result.findings).toEqual([]);
   });
 
-  for (const correct of kindCorpus(kind).correct) {
-    it(`stays clean: ${correct.title}`, async () => {
-      const result = await runCase(correct);
-      expect(result.status).toBe("completed");
-      expect(result.findings).toEqual([]);
-    });
-  }
+  itStaysCleanOnCorrectCases(kind);
 });

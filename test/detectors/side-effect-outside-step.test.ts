@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { trackEffects } from "../../src/detectors/track-effects.js";
 import { replay } from "../../src/replay.js";
-import { CORPUS_FILE, caseOf, findingsOf, kindCorpus, onlyFinding, runCase, pinned, sourceAt } from "./helpers.js";
+import { CORPUS_FILE, caseOf, findingsOf, onlyFinding, runCase, pinned, sourceAt, itStaysCleanOnCorrectCases } from "./helpers.js";
 
 const kind = "side-effect-outside-step";
 
@@ -46,13 +46,7 @@ describe("side-effect-outside-step", () => {
     expect(result.findings).toEqual([]);
   });
 
-  for (const correct of kindCorpus(kind).correct) {
-    it(`stays clean: ${correct.title}`, async () => {
-      const result = await runCase(correct);
-      expect(result.status).toBe("completed");
-      expect(result.findings).toEqual([]);
-    });
-  }
+  itStaysCleanOnCorrectCases(kind);
 });
 
 describe("trackEffects()", () => {

@@ -1,7 +1,7 @@
 import { WorkflowAbort } from "@upstash/workflow";
 import { describe, expect, it } from "vitest";
 import { replay } from "../../src/replay.js";
-import { CORPUS_FILE, caseOf, findingsOf, kindCorpus, onlyFinding, runCase, pinned, sourceAt } from "./helpers.js";
+import { CORPUS_FILE, caseOf, findingsOf, onlyFinding, runCase, pinned, sourceAt, itStaysCleanOnCorrectCases } from "./helpers.js";
 
 const kind = "swallowed-abort";
 
@@ -57,11 +57,5 @@ describe("swallowed-abort", () => {
     expect(result.findings).toEqual([]);
   });
 
-  for (const correct of kindCorpus(kind).correct) {
-    it(`stays clean: ${correct.title}`, async () => {
-      const result = await runCase(correct);
-      expect(["completed", "failed", "cancelled"]).toContain(result.status);
-      expect(result.findings).toEqual([]);
-    });
-  }
+  itStaysCleanOnCorrectCases(kind, ["completed", "failed", "cancelled"]);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CORPUS_FILE, caseOf, findingsOf, kindCorpus, onlyFinding, runCase, pinned, sourceAt } from "./helpers.js";
+import { CORPUS_FILE, caseOf, findingsOf, onlyFinding, runCase, pinned, sourceAt, itStaysCleanOnCorrectCases } from "./helpers.js";
 
 const kind = "unawaited-step";
 
@@ -23,11 +23,5 @@ describe("unawaited-step", () => {
     expect(pinned(findings[0]!.message)).toMatchInlineSnapshot(`"Step "job-1" (context.run("job-1") at corpus.ts:<line>) was not awaited before the workflow moved on in delivery 2: the SDK executes it and ends the delivery with a WorkflowAbort that nobody handles, while the code after it keeps running — here the workflow function returned, so the run is marked completed and the step's result is never used. Await it (await context.run("job-1", ...)), or run independent steps together with await Promise.all([...])."`);
   });
 
-  for (const correct of kindCorpus(kind).correct) {
-    it(`stays clean: ${correct.title}`, async () => {
-      const result = await runCase(correct);
-      expect(result.status).toBe("completed");
-      expect(result.findings).toEqual([]);
-    });
-  }
+  itStaysCleanOnCorrectCases(kind);
 });
