@@ -64,7 +64,9 @@ function suppress(handle: StepHandle): void {
     handle.promise.then(undefined, noop);
     handle.promise = undefined;
   } else {
-    handle.failed = true; // failed before `track` saw the promise (a synchronous throw): track marks it
+    // Failed before `track` saw the promise (a synchronous throw: track marks it now), or a frontier
+    // handle, which track marked at once.
+    handle.failed = true;
   }
 }
 
