@@ -13,7 +13,8 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts", "examples/**/*.test.ts"],
+    // test/unhandled/unhandled-rejections.test.ts runs its fixture alone under this same config.
+    include: process.env.VITEST_INCLUDE_FIXTURE ? ["test/unhandled/*.fixture.ts"] : ["src/**/*.test.ts", "test/**/*.test.ts", "examples/**/*.test.ts"],
     testTimeout: 30_000,
     typecheck: {
       // `vitest run` also type-checks the *.test-d.ts files (the vitest matcher augmentation).

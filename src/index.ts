@@ -7,6 +7,7 @@ export { replay } from "./replay.js";
 export { replayHandler } from "./qstash/replay-handler.js";
 export { simulatorEnv } from "./qstash/env.js";
 export { fromCloudflare, fromExpress, fromHono, fromNextjs, fromServe } from "./qstash/adapters.js";
+export { fromAstro, fromH3, fromReactRouter, fromSolidStart, fromSvelteKit, fromTanStack } from "./qstash/framework-adapters.js";
 
 // Reports and assertions
 export { formatReport } from "./report/format-report.js";

@@ -16,6 +16,7 @@ import { nanoid, Prng } from "../util/prng.js";
 import { simulatorSigningKeys } from "./env.js";
 import { AppQStash } from "./app-qstash.js";
 import { QStashRestApi } from "./rest-api.js";
+import { guardSdkPromises, unawaitedStepFindings } from "./sdk-promises.js";
 import { currentSdkScope } from "./sdk-scope.js";
 import type { SignatureMode, SigningKeys } from "./signing.js";
 import { WireEndpoint, type WorkflowHandler } from "./wire-endpoint.js";
@@ -46,7 +47,7 @@ const KNOWN = new Set<string>([...SHARED_OPTION_NAMES, "signature", "signingKeys
 function validate(handler: unknown, options: ReplayHandlerOptions<unknown>): void {
   if (typeof handler !== "function") {
     throw new ReplayUsageError(
-      `Failed to replay the handler: expected a function (request: Request) => Promise<Response>, got ${handler === null ? "null" : typeof handler}. Pass serve(route).handler, or wrap your adapter with fromNextjs(), fromHono(), fromExpress() or fromCloudflare().`,
+      `Failed to replay the handler: expected a function (request: Request) => Promise<Response>, got ${handler === null ? "null" : typeof handler}. Pass serve(route).handler, or wrap your adapter with fromNextjs(), fromHono(), fromExpress(), fromCloudflare(), fromH3(), fromSvelteKit(), fromSolidStart(), fromAstro(), fromTanStack() or fromReactRouter().`,
     );
   }
   if (typeof options !== "object" || options === null) {
@@ -182,6 +183,7 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
   };
 
   const restoreGlobals = patchGlobals(ctrl);
+  const guard = guardSdkPromises(() => current?.invocation);
   let stopNetwork: (() => void) | undefined;
   try {
     stopNetwork = interceptNetwork({
@@ -216,10 +218,12 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
     await sim.runToEnd();
     const partial = { ...finalResult(sim, run, seed), published: appQStash.published };
     // No perturbation passes: they re-run a route function, and a handler hides it.
-    const findings = await detectors.finish(partial, async () => []);
+    const caught = await guard.stop();
+    const findings = [...(await detectors.finish(partial, async () => [])), ...unawaitedStepFindings(caught, options.checks?.["unawaited-step"])];
     return { ...partial, findings };
   } finally {
     stopNetwork?.();
+    await guard.stop();
     restoreGlobals();
   }
 }

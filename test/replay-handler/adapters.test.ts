@@ -64,6 +64,6 @@ describe("adapters", () => {
 
   it("explains misuse of replayHandler", async () => {
     await expect(replayHandler(route as never, { env: {} } as never)).rejects.toThrowErrorMatchingInlineSnapshot(`[ReplayUsageError: [workflow-replay] Failed to replay the handler: "env" is an option of serve(), not of replayHandler(). The handler runs the real SDK: pass it to serve(route, { env }) when you build the handler.]`);
-    await expect(replayHandler({} as never)).rejects.toThrowErrorMatchingInlineSnapshot(`[ReplayUsageError: [workflow-replay] Failed to replay the handler: expected a function (request: Request) => Promise<Response>, got object. Pass serve(route).handler, or wrap your adapter with fromNextjs(), fromHono(), fromExpress() or fromCloudflare().]`);
+    await expect(replayHandler({} as never)).rejects.toThrowErrorMatchingInlineSnapshot(`[ReplayUsageError: [workflow-replay] Failed to replay the handler: expected a function (request: Request) => Promise<Response>, got object. Pass serve(route).handler, or wrap your adapter with fromNextjs(), fromHono(), fromExpress(), fromCloudflare(), fromH3(), fromSvelteKit(), fromSolidStart(), fromAstro(), fromTanStack() or fromReactRouter().]`);
   });
 });
