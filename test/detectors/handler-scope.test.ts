@@ -44,14 +44,13 @@ describe("replayHandler() step scope", () => {
       },
       {
         env: simulatorEnv(),
-        retries: 0,
         failureFunction: async () => {
           await write();
           return `alerted at ${Date.now()}`;
         },
       },
     );
-    const result = await replayHandler(handler, { handlers });
+    const result = await replayHandler(handler, { handlers, retries: 0 });
     expect(result.status).toBe("failed");
     expect(result.findings).toEqual([]);
   });
