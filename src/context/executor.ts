@@ -216,7 +216,10 @@ export class Executor {
       const step = this.steps[this.stepCount + this.planStepCount]!;
       validateStep(lazy, step);
       this.replayed.push(lazy.stepName);
-      return lazy.parseOut(step);
+      const out = lazy.parseOut(step);
+      // The SDK awaits its afterExecution lifecycle dispatch on the last memoized step (decision 1505).
+      if (this.stepCount + 1 === this.nonPlanStepCount && this.steps.at(-1)!.stepId !== 0) await afterExecutionDispatch();
+      return out;
     }
     const result = await this.submitSingle(lazy, this.stepCount, 1);
     this.abort(lazy.stepName, result);
@@ -275,6 +278,8 @@ export class Executor {
         `Incompatible number of parallel steps when call state was '${state}'. Expected ${list.length}, got ${planned} from the request.`,
       );
     }
+    // The SDK's `await this.dispatchDebug("onInfo", ...)` here, and its afterExecution dispatches below (decision 1505).
+    await afterExecutionDispatch();
     switch (state) {
       case "first": {
         const plans = list.map((lazy, i) => lazy.planStep(list.length, initialStepCount + i));
@@ -307,6 +312,8 @@ export class Executor {
         break;
       }
       case "discard": {
+        const last = this.steps.at(-1)!;
+        if (list.some((_, i) => last.stepId - i === initialStepCount)) await afterExecutionDispatch();
         this.abortThrown = { stepName: "discarded parallel" };
         throw stackless(() => new WorkflowAbort("discarded parallel"));
       }
@@ -314,6 +321,7 @@ export class Executor {
         const results = sorted.filter((s) => s.stepId >= initialStepCount).slice(0, list.length);
         validateParallelSteps(list, results);
         for (const lazy of list) this.replayed.push(lazy.stepName);
+        if (this.stepCount + 1 === this.nonPlanStepCount && this.steps.at(-1)!.stepId !== 0) await afterExecutionDispatch();
         return results.map((step, i) => list[i]!.parseOut(step));
       }
     }
@@ -379,4 +387,19 @@ function stackless<T>(make: () => T): T {
   } finally {
     Error.stackTraceLimit = limit;
   }
+}
+
+/**
+ * The microtask ticks of the SDK's `await this.dispatchLifecycle("afterExecution", ...)` (and of
+ * `dispatchDebug`) with no middlewares: each awaits `executeMiddlewares`, which awaits two
+ * `Promise.all` of nothing. So the last memoized step of a delivery resolves 13 ticks after it is
+ * awaited, not 10, as in the SDK.
+ */
+async function afterExecutionDispatch(): Promise<void> {
+  await executeNoMiddlewares();
+}
+
+async function executeNoMiddlewares(): Promise<void> {
+  await Promise.all([]);
+  await Promise.all([]);
 }

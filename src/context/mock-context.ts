@@ -7,6 +7,7 @@ import {
   type Duration,
   type InvokeStepResponse,
   type NotifyStepResponse,
+  type Step,
   type WaitStepResponse,
 } from "@upstash/workflow";
 import { DISABLED_STEP_NAME, ReplayAuthAbort, ReplayCancelAbort } from "../errors.js";
@@ -106,6 +107,15 @@ export interface MockContextInit<TPayload> {
   port: QStashPort;
 }
 
+/** What V8 says for `JSON.stringify` of the SDK's context. */
+const CIRCULAR_MESSAGE =
+  "Converting circular structure to JSON\n    --> starting at object with constructor 'WorkflowContext'\n    |     property 'executor' -> object with constructor '_AutoExecutor'\n    --- property 'context' closes the circle";
+
+/** An own, writable, non-enumerable property (the harness's state on the context). */
+function hidden(target: object, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: false, configurable: true });
+}
+
 /**
  * The harness's `WorkflowContext`: the complete 1.3.3 surface, on the in-memory engine. Its
  * prototype chain includes the SDK's `WorkflowContext`, so `instanceof` checks hold, and it is
@@ -113,41 +123,62 @@ export interface MockContextInit<TPayload> {
  * SDK's `DisabledWorkflowContext` (the auth dry run).
  */
 export class MockWorkflowContext<TPayload = unknown> {
-  readonly qstashClient: WorkflowContext["qstashClient"];
-  readonly workflowRunId: string;
-  readonly workflowRunCreatedAt: number;
-  readonly url: string;
-  readonly requestPayload: TPayload;
-  private readonly headerSource: Headers | (() => Headers);
-  private readonly captureAbortStack: boolean;
-  private headerCache: Headers | undefined;
-  readonly env: Record<string, string | undefined>;
-  readonly labels: string[];
-  readonly retried: number;
+  // Fields are `declare`d and set in the constructor, so the own enumerable keys are the SDK
+  // context's, in its order; the harness's own state is non-enumerable (decision 1504).
   /** @internal */
-  readonly port: QStashPort;
+  declare readonly executor: Executor | undefined;
+  /** The steps of the delivery (like the SDK's `context.steps`). */
+  declare readonly steps: Step[];
+  declare readonly qstashClient: WorkflowContext["qstashClient"];
+  declare readonly workflowRunId: string;
+  declare readonly workflowRunCreatedAt: number;
+  declare readonly url: string;
+  declare readonly requestPayload: TPayload;
+  declare readonly env: Record<string, string | undefined>;
+  declare readonly labels: string[];
+  declare readonly retried: number;
+  private declare readonly headerSource: Headers | (() => Headers);
+  private declare readonly captureAbortStack: boolean;
+  private declare headerCache: Headers | undefined;
   /** @internal */
-  readonly executor: Executor | undefined;
+  declare readonly port: QStashPort;
   /** @internal The first abort this context threw as the dry run's disabled context (to tell a caught one). */
-  dryRunAbort: { stepName: string; error: Error } | undefined;
+  declare dryRunAbort: { stepName: string; error: Error } | undefined;
 
   constructor(init: MockContextInit<TPayload>, executor: Executor | undefined) {
-    this.qstashClient = init.qstashClient;
-    this.workflowRunId = init.workflowRunId;
-    this.workflowRunCreatedAt = init.workflowRunCreatedAt;
-    this.url = init.url;
-    this.requestPayload = init.requestPayload;
-    this.headerSource = init.headers;
-    this.captureAbortStack = init.captureAbortStack ?? true;
-    this.env = init.env;
-    this.labels = init.labels;
-    this.retried = init.retried;
-    this.port = init.port;
-    this.executor = executor;
+    const self = this as unknown as Record<string, unknown>;
+    self.executor = executor;
+    self.steps = (executor as unknown as { steps?: Step[] } | undefined)?.steps ?? [];
+    self.qstashClient = init.qstashClient;
+    self.workflowRunId = init.workflowRunId;
+    self.workflowRunCreatedAt = init.workflowRunCreatedAt;
+    self.url = init.url;
+    self.requestPayload = init.requestPayload;
+    Object.defineProperty(this, "headers", { get: () => this.buildHeaders(), enumerable: true, configurable: true });
+    self.env = init.env;
+    self.labels = init.labels;
+    self.retried = init.retried;
+    hidden(this, "headerSource", init.headers);
+    hidden(this, "captureAbortStack", init.captureAbortStack ?? true);
+    hidden(this, "headerCache", undefined);
+    hidden(this, "port", init.port);
+    hidden(this, "dryRunAbort", undefined);
+  }
+
+  private buildHeaders(): Headers {
+    return (this.headerCache ??= typeof this.headerSource === "function" ? this.headerSource() : this.headerSource);
+  }
+
+  /**
+   * The SDK's context is circular (`context.executor.context === context`), so `JSON.stringify`
+   * throws on it; the mock throws the same TypeError instead of serializing (decision 1504).
+   */
+  toJSON(): never {
+    throw new TypeError(CIRCULAR_MESSAGE);
   }
 
   get headers(): Headers {
-    return (this.headerCache ??= typeof this.headerSource === "function" ? this.headerSource() : this.headerSource);
+    return this.buildHeaders();
   }
 
   /** @deprecated like the SDK's: the first label. */
