@@ -1,6 +1,7 @@
 import { WorkflowAbort, WorkflowError, type Step, type StepType } from "@upstash/workflow";
 import type { GroupFormedEvent, ReplayObserver, StepIssuedEvent } from "../engine/observer.js";
 import { isInstanceOf } from "../errors.js";
+import { afterExecutionDispatch } from "./sdk-ticks.js";
 import { captureSite, userLocation, type CapturedSite } from "../sandbox/location.js";
 import { currentFrame } from "../sandbox/scope.js";
 import type { LazyStep, StepRuntime } from "./lazy-step.js";
@@ -387,19 +388,4 @@ function stackless<T>(make: () => T): T {
   } finally {
     Error.stackTraceLimit = limit;
   }
-}
-
-/**
- * The microtask ticks of the SDK's `await this.dispatchLifecycle("afterExecution", ...)` (and of
- * `dispatchDebug`) with no middlewares: each awaits `executeMiddlewares`, which awaits two
- * `Promise.all` of nothing. So the last memoized step of a delivery resolves 13 ticks after it is
- * awaited, not 10, as in the SDK.
- */
-async function afterExecutionDispatch(): Promise<void> {
-  await executeNoMiddlewares();
-}
-
-async function executeNoMiddlewares(): Promise<void> {
-  await Promise.all([]);
-  await Promise.all([]);
 }

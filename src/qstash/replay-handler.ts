@@ -1,5 +1,6 @@
 import type { RequestHandler } from "msw";
 import { createDetectors } from "../detectors/index.js";
+import type { ObservedOwner } from "../detectors/track-effects.js";
 import { finalResult } from "../engine/result.js";
 import { Simulator } from "../engine/simulator.js";
 import { simulatorOptions } from "../engine/simulator-options.js";
@@ -119,7 +120,20 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
   const startTime = options.startTime instanceof Date ? options.startTime.getTime() : (options.startTime ?? DEFAULT_START_TIME);
   const detectors = createDetectors(options.checks);
   const observer = detectors.observer;
-  const owner = {};
+  // trackEffects() reaches the observer through the frame's owner; through a handler its calls are
+  // attributed by the SDK's frames on the stack, like reads and requests (inside a step: not reported).
+  const owner: ObservedOwner = {
+    observer: observer?.effectSeen
+      ? {
+          effectSeen(event) {
+            const scope = currentSdkScope();
+            if (scope.inStep) return;
+            const location = scope.location;
+            observer.effectSeen!({ ...event, frame: { ...event.frame, dryRun: scope.dryRun }, location: () => location });
+          },
+        }
+      : undefined,
+  };
   const handlers: readonly RequestHandler[] = options.handlers ?? [];
   const failureCallback = options.failureCallback ?? "auto";
   let current: EndpointDelivery | undefined;

@@ -18,6 +18,15 @@ export function formatError(error: unknown): { name: string; message: string; st
 /** An error answer with the failing step's name (control characters folded, as in the header). */
 export function errorResponse(status: number, error: unknown, extra: Partial<EndpointResponse> = {}): EndpointResponse {
   const stepName = stepNameOf(error)?.replace(/[\u0000-\u001F\u007F]+/g, " ").trim();
+  if (stepName && /[^\u0000-\u00FF]/.test(stepName)) {
+    // The SDK puts the name in a response header; a non-Latin-1 name makes `new Response()` throw,
+    // the handler rejects and the framework answers 500 with that TypeError (decision 1506).
+    try {
+      new Headers([["upstash-workflow-failed-step", stepName]]);
+    } catch (headerError) {
+      return { status: 500, error: formatError(headerError), ...extra };
+    }
+  }
   return { status, error: formatError(error), ...(stepName ? { stepName } : {}), ...extra };
 }
 
