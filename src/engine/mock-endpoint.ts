@@ -49,6 +49,8 @@ function errorResponse(status: number, error: unknown, extra: Partial<EndpointRe
 }
 
 class DeliveryTimeout extends Error {}
+/** The function host stopped the delivery (it ran past `host.maxDuration`). */
+class HostStop extends Error {}
 
 /** The SDK's `checkIfLastOneIsDuplicate`. */
 function lastIsDuplicate(steps: Step[]): boolean {
@@ -199,12 +201,17 @@ export class MockEndpoint implements Endpoint {
     return "run-ended";
   }
 
-  private withTimeout<T>(promise: Promise<T>, describe: () => string): Promise<T> {
+  private withTimeout<T>(promise: Promise<T>, describe: () => string, stop?: AbortSignal): Promise<T> {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let onStop: (() => void) | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = originals.setTimeout(() => reject(new DeliveryTimeout(describe())), this.options.deliveryTimeout);
+      if (stop) stop.addEventListener("abort", (onStop = () => reject(new HostStop())), { once: true });
     });
-    return Promise.race([promise, timeout]).finally(() => originals.clearTimeout(timer));
+    return Promise.race([promise, timeout]).finally(() => {
+      originals.clearTimeout(timer);
+      if (onStop) stop!.removeEventListener("abort", onStop);
+    });
   }
 
   private async deliverSteps(delivery: EndpointDelivery): Promise<EndpointResponse> {
@@ -242,8 +249,11 @@ export class MockEndpoint implements Endpoint {
       return response;
     };
     try {
-      const auth = await this.withTimeout(this.dryRun(init, frame, dry), () =>
-        `[workflow-replay] Delivery ${invocation} did not settle within ${this.options.deliveryTimeout} ms: the code before the first step (auth dry run) awaits something that never resolves.`,
+      const auth = await this.withTimeout(
+        this.dryRun(init, frame, dry),
+        () =>
+          `[workflow-replay] Delivery ${invocation} did not settle within ${this.options.deliveryTimeout} ms: the code before the first step (auth dry run) awaits something that never resolves.`,
+        delivery.stop,
       );
       if (auth === "run-ended") {
         return end({ status: 400, finishCondition: "auth-fail", error: { name: "Error", message: AUTH_FAIL_MESSAGE } }, true);
@@ -257,9 +267,10 @@ export class MockEndpoint implements Endpoint {
         result = await this.withTimeout(
           runInFrame(frame, () => this.options.route(context as unknown as WorkflowContext<unknown>)),
           () => describeHang(invocation, this.options.deliveryTimeout, executor!),
+          delivery.stop,
         );
       } catch (error) {
-        if (error instanceof DeliveryTimeout) throw error;
+        if (error instanceof DeliveryTimeout || error instanceof HostStop) throw error;
         return end(this.mapRouteError(error, delivery.port), false);
       }
       returned = { value: result };
@@ -274,6 +285,11 @@ export class MockEndpoint implements Endpoint {
     } catch (error) {
       if (error instanceof DeliveryTimeout) {
         return end({ status: 0, finishCondition: "halt", error: { name: "ReplayTimeoutError", message: error.message } }, false);
+      }
+      if (error instanceof HostStop) {
+        // the simulator answers for the stopped function; this only names the step that was running
+        const running = executor ? [...executor.inFlight].at(-1)?.[1] : undefined;
+        return end({ status: 504, finishCondition: "host-timeout", ...(running ? { stepName: running } : {}) }, false);
       }
       throw error;
     }

@@ -1,5 +1,7 @@
 import { historyExtras } from "../history/extras.js";
 import type { RecordedHistory, ReplayResult } from "../types.js";
+import { DEFAULT_PRICE_PER_STEP_USD } from "../limits/facts.js";
+import { computeUsage } from "../limits/usage.js";
 import type { RunState, Simulator } from "./simulator.js";
 
 /** A run's result as both drivers return it (findings are added by the detectors afterwards). */
@@ -22,6 +24,7 @@ export function buildResult(run: RunState, seed: number, children: ReplayResult[
     steps: run.log,
     invocations: run.invocations,
     deliveries: run.deliveries,
+    usage: computeUsage([run], DEFAULT_PRICE_PER_STEP_USD),
     seed,
     workflowRunId: run.workflowRunId,
     endedAt: run.endedAt ?? 0,
@@ -44,5 +47,6 @@ export function finalResult(sim: Simulator, run: RunState, seed: number): Omit<R
   for (const [id, child] of sim.runs) {
     if (id !== run.workflowRunId) children[id] = { ...buildResult(child, seed, {}), findings: [] } as Omit<ReplayResult, "children">;
   }
-  return buildResult(run, seed, children);
+  // the root's usage counts the child runs it started: QStash bills them to the same account
+  return { ...buildResult(run, seed, children), usage: computeUsage(sim.runs.values(), DEFAULT_PRICE_PER_STEP_USD) };
 }

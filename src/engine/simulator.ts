@@ -2,6 +2,10 @@ import type { NotifyResponse, Step } from "@upstash/workflow";
 import type { RequestHandler } from "msw";
 import type { CallSubmission, InvokeSubmission, QStashPort, WaitSubmission } from "../context/io.js";
 import { answerWithHandlers, unhandledRequestMessage } from "../sandbox/network.js";
+import { VirtualTimers } from "../sandbox/virtual-timers.js";
+import type { HostLimits } from "../limits/facts.js";
+import { BodySizer } from "../limits/body-size.js";
+import { hostTimeoutResponse } from "../limits/host-timeout.js";
 import type { DeliveryRecord, EventSpec, FaultPlan, ReplayError, ReplayOptions, RunStatus, WebhookRequestSpec } from "../types.js";
 import { bytesToBinaryString, encodeBase64 } from "../util/base64.js";
 import { durationToSeconds } from "../util/duration.js";
@@ -56,6 +60,8 @@ export interface EndpointDelivery {
   callback?: CallbackPayload;
   failure?: FailurePayload;
   port: QStashPort;
+  /** Aborted when the function host stops the delivery (it ran past `host.maxDuration`). */
+  stop?: AbortSignal;
 }
 
 /** What the endpoint answered. */
@@ -69,6 +75,8 @@ export interface EndpointResponse {
   result?: unknown;
   /** Names served from history in this delivery (for the report). */
   replayed?: string[];
+  /** Set when the function host stopped the delivery at its maxDuration. */
+  hostTimeout?: DeliveryRecord["hostTimeout"];
 }
 
 /** Something that answers deliveries: the in-memory route runner or a real `serve()` handler. */
@@ -107,6 +115,19 @@ export interface RunState extends RunConfig {
   webhookSteps: Map<string, string>;
   /** Events notified for this run before anyone waited (lookback). */
   lookback: Map<string, string>;
+  /** Every request QStash performed for a `context.call` of this run, with its virtual duration. */
+  calls: CallRecord[];
+}
+
+/** One request QStash made to a `context.call` target. */
+export interface CallRecord {
+  stepName: string;
+  stepId: number;
+  url: string;
+  attempt: number;
+  status: number;
+  /** Virtual time the target took to answer, ms. */
+  durationMs: number;
 }
 
 type Message =
@@ -144,12 +165,14 @@ export interface SimulatorOptions {
   endpointFor(workflowId: string): Endpoint | undefined;
   /** Called after every delivery (the report and the detectors listen). */
   onDelivery?(run: RunState, record: DeliveryRecord): void;
+  /** The function host: a delivery running past its maxDuration is stopped (504) and retried. */
+  host?: HostLimits;
 }
 
 /** The simulator options both drivers derive from `ReplayOptions`. */
 export function simulatorOptions(
   options: Pick<ReplayOptions, "events" | "webhooks" | "maxInvocations" | "until" | "faults">,
-  rest: Pick<SimulatorOptions, "startTime" | "prng" | "handlers" | "endpointFor" | "onDelivery">,
+  rest: Pick<SimulatorOptions, "startTime" | "prng" | "handlers" | "endpointFor" | "onDelivery" | "host">,
 ): SimulatorOptions {
   return {
     ...rest,
@@ -206,6 +229,9 @@ export class Simulator {
   private orderChoices = 0;
   /** Set when the simulation had to stop (runaway, hung delivery, harness error). */
   halted: ReplayError | undefined;
+  /** Timers set while a delivery or a `context.call` target runs advance `now` instead of waiting. */
+  readonly timers = new VirtualTimers({ now: () => this.now, set: (ms) => (this.now = ms) });
+  private readonly bodySizer = new BodySizer();
 
   constructor(private readonly options: SimulatorOptions) {
     this.now = options.startTime;
@@ -229,6 +255,7 @@ export class Simulator {
       deliveries: [],
       webhookSteps: new Map(),
       lookback: new Map(),
+      calls: [],
     };
     this.runs.set(run.workflowRunId, run);
     this.enqueue(HOP_MS, { type: "step", runId: run.workflowRunId, logIndex: log.length - 1, retried: 0 });
@@ -277,7 +304,11 @@ export class Simulator {
       if (next === undefined || next > limit) return;
       const queued = this.takeNext()!;
       this.now = Math.max(this.now, queued.at);
+      const startedAt = this.now;
       await this.process(queued.message);
+      // A delivery's own time passed on its clock (virtual timers): what it published is queued at the
+      // time it did so; deliveries that are ready at the same time as it still start at that time.
+      this.now = startedAt;
     }
   }
 
@@ -354,9 +385,26 @@ export class Simulator {
   private async deliver(run: RunState, delivery: EndpointDelivery): Promise<EndpointResponse | undefined> {
     this.currentSubmitted = [];
     const at = this.now;
-    let response: EndpointResponse;
+    const host = this.options.host;
+    const stop = new AbortController();
+    delivery.stop = stop.signal;
+    let response!: EndpointResponse;
+    let pending: Promise<EndpointResponse> | undefined;
     try {
-      response = await run.endpoint.deliver(delivery);
+      const outcome = await this.timers.drive(
+        () => (pending = run.endpoint.deliver(delivery)).then((r) => void (response = r)),
+        host ? at + host.maxDurationMs : undefined,
+      );
+      if (!outcome.settled) {
+        // The host stops the function at maxDuration: whatever it had not published is lost.
+        const stoppedAt = this.now;
+        stop.abort();
+        const answer = await pending!.catch(() => undefined);
+        this.now = stoppedAt;
+        response = hostTimeoutResponse(host!, delivery, stoppedAt - at, answer?.stepName);
+      } else if (response === undefined) {
+        response = await pending!; // rethrows the endpoint's error
+      }
     } catch (error) {
       const e = error as Error;
       this.halted = { name: e?.name ?? "Error", message: e?.message ?? String(error), status: 0 };
@@ -410,13 +458,16 @@ export class Simulator {
       invocation: delivery.invocation,
       kind: delivery.kind,
       at,
+      durationMs: this.now - at,
       retried: delivery.retried,
       bodySteps: delivery.steps.length,
+      bodyBytes: this.bodySizer.bytes(delivery),
       status: response.status,
       outcome: response.finishCondition ?? (response.status >= 200 && response.status < 300 ? "success" : "error"),
       submitted: this.currentSubmitted ?? [],
       replayed: response.replayed ?? [],
       ...(response.error ? { error: { name: response.error.name, message: response.error.message } } : {}),
+      ...(response.hostTimeout ? { hostTimeout: response.hostTimeout } : {}),
     };
     this.currentSubmitted = undefined;
     run.deliveries.push(record);
@@ -549,6 +600,7 @@ export class Simulator {
     if (!run || run.status !== "running") return;
     const { call } = message;
     let response: Response | undefined;
+    const callStartedAt = this.now;
     const sibling = this.siblingWorkflow(run, call.url);
     if (sibling) {
       response = this.triggerSibling(run, sibling, call);
@@ -558,13 +610,22 @@ export class Simulator {
         headers: call.headers,
         body: call.method === "GET" || call.method === "HEAD" ? undefined : call.body,
       });
-      response = await answerWithHandlers(this.options.handlers, request);
+      let failure: { error: unknown } | undefined;
+      await this.timers.drive(async () => {
+        try {
+          response = await answerWithHandlers(this.options.handlers, request);
+        } catch (error) {
+          failure = { error };
+        }
+      });
+      if (failure) throw failure.error;
       if (!response) {
         this.halted = { name: "UnhandledRequestError", status: 0, message: unhandledRequestMessage(request) + ` (context.call "${call.stepName}")` };
         this.endRun(run, "failed", this.halted);
         return;
       }
     }
+    run.calls.push({ stepName: call.stepName, stepId: call.stepId, url: call.url, attempt: message.attempt, status: response.status, durationMs: this.now - callStartedAt });
     const bytes = new Uint8Array(await response.arrayBuffer());
     const ok = response.status >= 200 && response.status < 300;
     const payload: CallbackPayload = {

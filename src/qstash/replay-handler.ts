@@ -9,6 +9,8 @@ import { DEFAULT_START_TIME, DEFAULT_URL, serializePayload } from "../replay.js"
 import { patchGlobals, type GlobalsController } from "../sandbox/globals.js";
 import { withReplayLock } from "../sandbox/lock.js";
 import { interceptNetwork } from "../sandbox/network.js";
+import { installVirtualTimers } from "../sandbox/virtual-timers.js";
+import { platformReport, resolvePlatform } from "../limits/platform.js";
 import { currentFrame } from "../sandbox/scope.js";
 import type { ReplayOptions, ReplayResult } from "../types.js";
 import { nanoid, Prng } from "../util/prng.js";
@@ -147,8 +149,10 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
     return endpoint;
   };
 
+  const platform = resolvePlatform(options, "replay the handler");
   const sim: Simulator = new Simulator(
     simulatorOptions(options, {
+      ...(platform.host ? { host: platform.host } : {}),
       startTime,
       prng: harnessPrng,
       handlers,
@@ -179,6 +183,7 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
   };
 
   const restoreGlobals = patchGlobals(ctrl);
+  const restoreTimers = installVirtualTimers(sim.timers);
   let stopNetwork: (() => void) | undefined;
   try {
     stopNetwork = interceptNetwork({
@@ -213,9 +218,11 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
     const partial = finalResult(sim, run, seed);
     // No perturbation passes: they re-run a route function, and a handler hides it.
     const findings = await detectors.finish(partial, async () => []);
-    return { ...partial, findings };
+    const limits = platformReport(sim, run, partial.usage, platform, options.checks);
+    return { ...partial, usage: limits.usage, findings: [...findings, ...limits.findings] };
   } finally {
     stopNetwork?.();
+    restoreTimers();
     restoreGlobals();
   }
 }

@@ -65,6 +65,7 @@ export class WireEndpoint implements Endpoint {
     this.options.onDelivery(delivery);
     let timer: ReturnType<typeof setTimeout> | undefined;
     try {
+      const stopped = new Promise<"stopped">((resolve) => delivery.stop?.addEventListener("abort", () => resolve("stopped"), { once: true }));
       const timeout = new Promise<never>((_, reject) => {
         timer = originals.setTimeout(
           () =>
@@ -77,9 +78,9 @@ export class WireEndpoint implements Endpoint {
         );
       });
       const frame = { owner, invocation: delivery.invocation, dryRun: false };
-      let response: Response;
+      let answer: Response | "stopped";
       try {
-        response = await Promise.race([runInFrame(frame, () => this.options.handler(request)), timeout]);
+        answer = await Promise.race([runInFrame(frame, () => this.options.handler(request)), timeout, stopped]);
       } catch (error) {
         if (error instanceof DeliveryTimeout) {
           return { status: 0, finishCondition: "halt", error: { name: "ReplayTimeoutError", message: error.message } };
@@ -88,7 +89,9 @@ export class WireEndpoint implements Endpoint {
         const e = error instanceof Error ? error : new Error(String(error));
         return { status: 500, error: { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) } };
       }
-      return await decodeResponse(response, delivery.kind);
+      // the simulator answers for a function the host stopped
+      if (answer === "stopped") return { status: 504, finishCondition: "host-timeout" };
+      return await decodeResponse(answer, delivery.kind);
     } finally {
       originals.clearTimeout(timer);
       this.options.onDelivery(undefined);
