@@ -1,5 +1,5 @@
 import type { Step } from "@upstash/workflow";
-import type { EndpointDelivery } from "../engine/simulator.js";
+import type { EndpointDelivery } from "../engine/wire-types.js";
 
 const base64Length = (bytes: number) => 4 * Math.ceil(bytes / 3);
 const utf8Length = (text: string) => Buffer.byteLength(text, "utf8");

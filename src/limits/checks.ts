@@ -1,4 +1,4 @@
-import type { RunState } from "../engine/simulator.js";
+import type { RunState } from "../engine/wire-types.js";
 import type { ChecksOption, DeliveryRecord, Finding, Severity, Step } from "../types.js";
 import { durationToSeconds } from "../util/duration.js";
 import { formatDuration } from "../util/format-duration.js";

@@ -1,4 +1,4 @@
-import type { EndpointDelivery, EndpointResponse } from "../engine/simulator.js";
+import type { EndpointDelivery, EndpointResponse } from "../engine/wire-types.js";
 import { formatDuration } from "../util/format-duration.js";
 import { HOST_TIMEOUT, type HostLimits } from "./facts.js";
 

@@ -1,4 +1,5 @@
-import type { RunState, Simulator } from "../engine/simulator.js";
+import type { Simulator } from "../engine/simulator.js";
+import type { RunState } from "../engine/wire-types.js";
 import { ReplayUsageError } from "../errors.js";
 import type { ChecksOption, Finding, ReplayOptions, Usage } from "../types.js";
 import { limitFindings } from "./checks.js";
