@@ -1,3 +1,4 @@
+import { isObjectPrototype } from "../util/plain-object.js";
 import { childPath, preview } from "./describe.js";
 
 /** Where and how a value changes in the JSON round trip QStash applies to step results. */
@@ -14,7 +15,7 @@ export interface JsonLoss {
 
 function className(value: object): string | undefined {
   const proto = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
-  if (proto === null || proto === Object.prototype) return undefined;
+  if (proto === null || isObjectPrototype(proto)) return undefined;
   return proto.constructor?.name || "an anonymous class";
 }
 
