@@ -14,6 +14,8 @@ export default defineConfig({
   },
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts", "examples/**/*.test.ts"],
+    // test/consumer holds the consumer matrix's projects (.ci/run), which run against the packed tarball.
+    exclude: ["**/node_modules/**", "test/consumer/**"],
     testTimeout: 30_000,
     typecheck: {
       // `vitest run` also type-checks the *.test-d.ts files (the vitest matcher augmentation).
