@@ -5,16 +5,20 @@ import { MockWorkflowContext } from "./context/mock-context.js";
 import { createDetectors } from "./detectors/index.js";
 import type { PerturbationPass } from "./detectors/detector.js";
 import type { ObservedOwner } from "./detectors/track-effects.js";
-import { MockEndpoint } from "./engine/mock-endpoint.js";
+import { MockEndpoint } from "./context/serve/mock-endpoint.js";
 import { finalResult } from "./engine/result.js";
 import type { GroupFormedEvent, ReplayObserver, StepIssuedEvent } from "./engine/observer.js";
-import { simulatorOptions, Simulator, type Endpoint, type RunState } from "./engine/simulator.js";
+import { Simulator } from "./engine/simulator.js";
+import { simulatorOptions } from "./engine/simulator-options.js";
+import type { Endpoint, RunState } from "./engine/wire-types.js";
 import { ReplayUsageError } from "./errors.js";
 import { SHARED_OPTION_NAMES, validateSharedOptions } from "./options.js";
-import { originals, patchGlobals, type GlobalsController } from "./sandbox/globals.js";
+import { withDeadline } from "./sandbox/deadline.js";
+import { patchGlobals, type GlobalsController } from "./sandbox/globals.js";
 import { userLocation } from "./sandbox/location.js";
 import { withReplayLock } from "./sandbox/lock.js";
 import { interceptNetwork } from "./sandbox/network.js";
+import { AppQStash } from "./qstash/app-qstash.js";
 import { currentFrame, runInFrame } from "./sandbox/scope.js";
 import type { ReplayOptions, ReplayResult } from "./types.js";
 import { nanoid, Prng } from "./util/prng.js";
@@ -216,11 +220,13 @@ async function runReplay(
     owner,
   });
 
+  const appQStash = new AppQStash(() => sim.now);
   const restoreGlobals = patchGlobals(session.ctrl);
   let stopNetwork: (() => void) | undefined;
   try {
     stopNetwork = interceptNetwork({
       handlers,
+      fallback: (request) => appQStash.answer(request),
       onRequest(request) {
         const frame = currentFrame();
         if (!frame || frame.owner !== owner || frame.harness) return;
@@ -245,7 +251,7 @@ async function runReplay(
       resume ? { steps: resume.steps, createdAt: resume.createdAt } : undefined,
     );
     await sim.runToEnd();
-    const partial = finalResult(sim, run, seed);
+    const partial = { ...finalResult(sim, run, seed), published: appQStash.published };
     // The passes only change what Math.random, Date, crypto and performance return; a run that never
     // read them outside a step cannot plan differently under them, so the passes are skipped.
     const passes = async () => (outsideReads > 0 ? perturbationPasses(session, route, run, parsePayload, env, deliveryTimeout) : []);
@@ -325,11 +331,7 @@ async function perturbationPasses(
       );
       // Wait for the pass to end (it stops at the end of the recorded history) while the network
       // interception and the patched globals are still in place; a pass that hangs is cut off.
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([
-        settle,
-        new Promise<void>((resolve) => (timer = originals.setTimeout(resolve, deliveryTimeout))),
-      ]).finally(() => originals.clearTimeout(timer));
+      await withDeadline(settle, deliveryTimeout, () => undefined);
     } finally {
       session.ctrl.offset = 0;
       session.ctrl.prng.next = originalNext;
