@@ -25,8 +25,9 @@ cli() {
   step "CLI: $* workflow-replay check workflow.ts#greet"
   "$@" node_modules/workflow-replay/dist/cli.js check workflow.ts#greet greet.history.json
 }
-# tsc --strict with skipLibCheck false. Under node10, fast-check's and msw's own declarations import
-# subpaths that only their "exports" map has (pure-rand/types/..., @mswjs/interceptors/WebSocket):
+# tsc --strict with skipLibCheck false. Under node10, fast-check's, msw's and vitest's own declarations import
+# subpaths only their dependencies' "exports" maps have (pure-rand/types/..., @mswjs/interceptors/WebSocket,
+# vite/module-runner):
 # those errors are theirs and are listed, not counted; any other error fails the cell (decision 1405).
 tsc_check() {
   for resolution in "$@"; do
@@ -35,7 +36,7 @@ tsc_check() {
     out="$(npx tsc -p "tsconfig.$resolution.json" 2>&1)" || status=$?
     [ "$status" = 0 ] && { echo "clean"; continue; }
     local ours
-    ours="$(printf '%s\n' "$out" | grep -E '^[^ ].*error TS' | grep -Ev '^node_modules/(fast-check|msw)/' || true)"
+    ours="$(printf '%s\n' "$out" | grep -E '^[^ ].*error TS' | grep -Ev '^node_modules/(fast-check|msw|vitest)/' || true)"
     if [ "$resolution" = node10 ] && [ -z "$ours" ]; then
       echo "clean apart from $(printf '%s\n' "$out" | grep -c 'error TS') error(s) in third-party declarations under node10:"
       printf '%s\n' "$out" | grep 'error TS' | sed 's/^/  (third-party) /'
@@ -49,8 +50,9 @@ export BASE_PATH="$PATH"
 case "$cell" in
   node20-vitest4-msw2)
     use "$NODE20_DIR"; template vitest
-    install vitest@4 msw@2 fast-check tsx
+    install vitest@4 msw@2 fast-check tsx typescript@5 @types/node@20
     npx vitest run
+    tsc_check bundler nodenext
     cli node
     ;;
   node22-vitest5-msw2)
