@@ -13,9 +13,12 @@ step() { printf '\n### %s: %s\n' "$cell" "$*"; }
 # use <node dir>: this Node first on PATH (npm's `#!/usr/bin/env node` then runs on it too).
 use() { export PATH="$1:$BASE_PATH"; step "node $(node --version), npm $(npm --version)"; }
 template() { cp -R "$here/$1/." . && cp "$here/common/"* .; }
-install() {
-  step "npm i -D $*"
+add() {
+  step "npm i -D <tarball> $*"
   npm install --save-dev --no-audit --no-fund "$TARBALL" "$@"
+}
+install() {
+  add "$@"
   step "npm ci (the lockfile the install wrote)"
   rm -rf node_modules
   npm ci --no-audit --no-fund
@@ -63,7 +66,8 @@ case "$cell" in
     ;;
   node24-vitest5-msw3)
     use "$NODE24_DIR"; template vitest
-    install vitest@5 msw@3 fast-check typescript@5 @types/node@24
+    add vitest@5 msw@3 fast-check # the acceptance line, alone
+    install typescript@5 @types/node@24
     npx vitest run
     tsc_check bundler nodenext node10
     cli node

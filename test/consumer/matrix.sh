@@ -12,8 +12,8 @@ mkdir -p "$CELLS_DIR/logs"
 : "${NODE20_DIR:?run through .ci/run, or source the output of .ci/runtimes.sh}"
 export NODE20_DIR NODE22_DIR NODE24_DIR BUN
 
-# The tarball npm users get (prepack-free: dist/ must be built).
-[ -f "$root/dist/index.js" ] || (cd "$root" && npm run build >/dev/null)
+# The tarball npm users get: the full build (with declarations; `npm test` alone builds JS only).
+[ -f "$root/dist/index.d.ts" ] && [ -f "$root/dist/index.js" ] || (cd "$root" && npm run build >/dev/null)
 TARBALL="$CELLS_DIR/$(cd "$root" && npm pack --pack-destination "$CELLS_DIR" --silent | tail -1)"
 export TARBALL
 echo "consumer matrix: $TARBALL, cells in $CELLS_DIR"
