@@ -10,6 +10,7 @@ import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import * as core from "workflow-replay";
 import * as fastCheck from "workflow-replay/fast-check";
+import * as jest from "workflow-replay/jest";
 import * as vitest from "workflow-replay/vitest";
 import { codeBlocks, docFiles, read, root, type CodeBlock } from "./markdown.js";
 
@@ -17,6 +18,7 @@ const EXPORTS: Record<string, Set<string>> = {
   "workflow-replay": new Set(Object.keys(core)),
   "workflow-replay/fast-check": new Set(Object.keys(fastCheck)),
   "workflow-replay/vitest": new Set(Object.keys(vitest)),
+  "workflow-replay/jest": new Set(Object.keys(jest)),
 };
 /** Exported types, which a runtime namespace does not list. */
 const TYPES = /^[A-Z]\w*(Options|Result|Kind|Spec|Args|Error|History|Handler|Env|Keys|Mode|Location|Record|Status|Severity|Finding|Plan|Change|Shape|Answer|Delivery|Compatibility|Message)$/;
