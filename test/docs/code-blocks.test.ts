@@ -1,7 +1,7 @@
 // Every code block in README.md, docs/ and the examples' READMEs is either an example file (its
 // lines appear, in order, in a file under examples/, test/ or fixtures/, where a test runs them) or is
 // checked here: TypeScript and JavaScript blocks must parse and import only what the package
-// exports, JSON blocks must parse, shell blocks may only run npm, npx or node. Output blocks
+// exports, JSON blocks must parse, shell blocks may only run npm, npx, node or bun. Output blocks
 // (`text`) are pinned where they are real output: test/report/readme-output.test.ts and
 // test/docs/reference.test.ts.
 import { readdirSync, readFileSync, statSync } from "node:fs";
@@ -21,7 +21,7 @@ const EXPORTS: Record<string, Set<string>> = {
   "workflow-replay/jest": new Set(Object.keys(jest)),
 };
 /** Exported types, which a runtime namespace does not list. */
-const TYPES = /^[A-Z]\w*(Options|Result|Kind|Spec|Args|Error|History|Handler|Env|Keys|Mode|Location|Record|Status|Severity|Finding|Plan|Change|Shape|Answer|Delivery|Compatibility|Message)$/;
+const TYPES = /^[A-Z]\w*(Options|Result|Kind|Spec|Args|Error|History|Handler|Env|Keys|Mode|Location|Record|Status|Severity|Finding|Plan|Change|Shape|Answer|Delivery|Compatibility|Message|Context)$/;
 
 const CODE = new Set(["ts", "tsx", "typescript", "js", "mjs", "javascript"]);
 
@@ -108,10 +108,10 @@ describe("code blocks in the docs", () => {
     expect(problems).toEqual([]);
   });
 
-  it("run only npm, npx or node when they are shell commands", () => {
+  it("run only npm, npx, node or bun when they are shell commands", () => {
     const problems = blocks
       .filter((b) => b.lang === "sh" || b.lang === "bash")
-      .flatMap((b) => lines(b.code).filter((l) => !l.startsWith("#")).filter((l) => !/^(npm|npx|node|NO_COLOR=1 npm)\b/.test(l)).map((l) => `${b.file}:${b.line}: ${l}`));
+      .flatMap((b) => lines(b.code).filter((l) => !l.startsWith("#")).filter((l) => !/^(npm|npx|node|bun|NO_COLOR=1 npm)\b/.test(l)).map((l) => `${b.file}:${b.line}: ${l}`));
     expect(problems).toEqual([]);
   });
 
