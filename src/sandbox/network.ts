@@ -99,6 +99,28 @@ function workflowCode(): boolean {
   return currentFrame() !== undefined;
 }
 
+/** `host:port` of loopback servers the harness itself runs (the Express adapter): its own traffic to them passes. */
+const harnessEndpoints = new Set<string>();
+
+/**
+ * Lets the harness's own requests to a loopback server it started (the Express adapter's) through the
+ * replay's network guard. Returns the function that closes the gap again.
+ */
+export function allowHarnessEndpoint(host: string, port: number): () => void {
+  const key = `${host}:${port}`;
+  harnessEndpoints.add(key);
+  return () => harnessEndpoints.delete(key);
+}
+
+function isHarnessOrigin(origin: string | URL | undefined): boolean {
+  if (harnessEndpoints.size === 0 || origin === undefined) return false;
+  try {
+    return harnessEndpoints.has(new URL(String(origin)).host);
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Owns the network for the duration of a replay, next to whatever the user's test installed:
  * fetch, http/https and XMLHttpRequest through the interceptors (in front of a listening msw server's
@@ -140,7 +162,7 @@ export function interceptNetwork(ctrl: NetworkController): () => void {
     });
     undo.push(
       installGlobalDispatcher((previous) =>
-        replayDispatcher(workflowCode, async (request) => {
+        replayDispatcher((origin) => workflowCode() && !isHarnessOrigin(origin), async (request) => {
           const answer = await answerOwned(ctrl, request);
           if (answer instanceof Error) throw answer;
           return answer;
@@ -149,7 +171,7 @@ export function interceptNetwork(ctrl: NetworkController): () => void {
     );
     undo.push(
       guardSockets({
-        owns: workflowCode,
+        owns: (target) => workflowCode() && !harnessEndpoints.has(target),
         onConnect(target) {
           const frame = currentFrame();
           if (!frame || frame.harness) return;

@@ -2,8 +2,8 @@ import net from "node:net";
 
 /** What the guard needs from the replay. */
 export interface SocketGuardController {
-  /** Whether the code opening the socket is the replayed workflow's. */
-  owns(): boolean;
+  /** Whether the code opening the socket (to `host:port`) is the replayed workflow's. */
+  owns(target: string): boolean;
   /** Reports the refused connection (an effect the harness cannot see into). */
   onConnect(target: string): void;
 }
@@ -39,8 +39,8 @@ export function guardSockets(ctrl: SocketGuardController): () => void {
   const proto = net.Socket.prototype as net.Socket & Record<string, unknown>;
   const original = proto.connect;
   const guarded = function connect(this: net.Socket, ...args: unknown[]): net.Socket {
-    if (!ctrl.owns()) return (original as (...a: unknown[]) => net.Socket).apply(this, args);
     const target = targetOf(args);
+    if (!ctrl.owns(target)) return (original as (...a: unknown[]) => net.Socket).apply(this, args);
     ctrl.onConnect(target);
     const error = Object.assign(new Error(socketRefusedMessage(target)), { code: "ECONNREFUSED" });
     process.nextTick(() => this.destroy(error));

@@ -135,13 +135,13 @@ function fail(handler: DispatchHandler, error: Error): void {
  * to the dispatcher that was installed before (a user's `MockAgent`), unchanged.
  */
 export function replayDispatcher(
-  owns: () => boolean,
+  owns: (origin: string | URL | undefined) => boolean,
   answer: (request: Request) => Promise<Response>,
   previous: Dispatcher | undefined,
 ): Dispatcher {
   return {
     dispatch(options, handler) {
-      if (previous && !owns()) return previous.dispatch(options, handler);
+      if (previous && !owns(options.origin)) return previous.dispatch(options, handler);
       let aborted = false;
       const abort = (reason?: unknown) => {
         if (aborted) return;
