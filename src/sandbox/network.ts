@@ -15,6 +15,8 @@ export interface NetworkController {
   internal?: (request: Request) => Promise<Response | undefined>;
   /** The user's msw handlers. */
   handlers: readonly RequestHandler[];
+  /** Answers what no user handler answered (the application's own QStash calls), before the request fails. */
+  fallback?: (request: Request) => Promise<Response | undefined>;
   /** Called for every request the workflow makes (after the internal ones are filtered out). */
   onRequest(request: Request): void;
 }
@@ -59,7 +61,9 @@ async function answerOwned(ctrl: NetworkController, request: Request): Promise<R
   } catch (error) {
     return new TypeError(handlerFailedMessage(request, error));
   }
-  return response ?? new TypeError(unhandledRequestMessage(request));
+  if (response) return response;
+  const fallback = ctrl.fallback ? await ctrl.fallback(request.clone()) : undefined;
+  return fallback ?? new TypeError(unhandledRequestMessage(request));
 }
 
 /** The interceptors of the harness, one per kind, constructed once per process and applied per replay. */
