@@ -19,7 +19,7 @@ import { userLocation } from "./sandbox/location.js";
 import { withReplayLock } from "./sandbox/lock.js";
 import { interceptNetwork } from "./sandbox/network.js";
 import { AppQStash } from "./qstash/app-qstash.js";
-import { currentFrame, runInFrame } from "./sandbox/scope.js";
+import { closeFrames, currentFrame, runInFrame } from "./sandbox/scope.js";
 import type { ReplayOptions, ReplayResult } from "./types.js";
 import { nanoid, Prng } from "./util/prng.js";
 
@@ -260,6 +260,7 @@ async function runReplay(
   } finally {
     stopNetwork?.();
     restoreGlobals();
+    closeFrames();
   }
 }
 

@@ -1,5 +1,6 @@
 import type { CallSubmission } from "../context/io.js";
-import { answerWithHandlers, unhandledRequestMessage } from "../sandbox/network.js";
+import { withDeadline } from "../sandbox/deadline.js";
+import { answerWithHandlers, handlerFailedMessage, unhandledRequestMessage } from "../sandbox/network.js";
 import { bytesToBinaryString } from "../util/base64.js";
 import { nanoid } from "../util/prng.js";
 import { HOP_MS } from "./constants.js";
@@ -29,7 +30,32 @@ export async function performCall(core: SimulationCore, message: Extract<Message
       headers: call.headers,
       body: call.method === "GET" || call.method === "HEAD" ? undefined : call.body,
     });
-    response = await answerWithHandlers(core.options.handlers, request);
+    const ms = core.options.callTimeout ?? 5_000;
+    const stalled = Symbol("stalled");
+    let answered: Response | undefined | typeof stalled;
+    try {
+      // the handler's whole answer, body included, is under the deadline (delay("infinite"), a stream that never ends)
+      answered = await withDeadline(
+        answerWithHandlers(core.options.handlers, request).then(async (r) => (r ? new Response(await r.arrayBuffer(), r) : r)),
+        ms,
+        () => stalled,
+      );
+    } catch (error) {
+      core.halt({ name: "HandlerError", status: 0, message: handlerFailedMessage(request, error) + ` (context.call "${call.stepName}")` }, run);
+      return;
+    }
+    if (answered === stalled) {
+      core.halt(
+        {
+          name: "ReplayTimeoutError",
+          status: 0,
+          message: `[workflow-replay] Failed to perform context.call "${call.stepName}" (${call.method} ${call.url}): its request handler did not answer within ${ms} ms (a delay("infinite"), a promise that never settles). Make the handler answer, or raise the deliveryTimeout option.`,
+        },
+        run,
+      );
+      return;
+    }
+    response = answered;
     if (!response) {
       core.halt({ name: "UnhandledRequestError", status: 0, message: unhandledRequestMessage(request) + ` (context.call "${call.stepName}")` }, run);
       return;

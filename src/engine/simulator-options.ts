@@ -18,11 +18,13 @@ export interface SimulatorOptions {
   endpointFor(workflowId: string): Endpoint | undefined;
   /** Called after every delivery (the report and the detectors listen). */
   onDelivery?(run: RunState, record: DeliveryRecord): void;
+  /** Real milliseconds a `context.call` request handler may take to answer (the deliveryTimeout option). */
+  callTimeout?: number;
 }
 
 /** The simulator options both drivers derive from `ReplayOptions`. */
 export function simulatorOptions(
-  options: Pick<ReplayOptions, "events" | "webhooks" | "maxInvocations" | "until" | "faults">,
+  options: Pick<ReplayOptions, "events" | "webhooks" | "maxInvocations" | "until" | "faults" | "deliveryTimeout">,
   rest: Pick<SimulatorOptions, "startTime" | "prng" | "handlers" | "endpointFor" | "onDelivery">,
 ): SimulatorOptions {
   return {
@@ -32,5 +34,6 @@ export function simulatorOptions(
     maxInvocations: options.maxInvocations ?? 5_000,
     until: options.until,
     faults: options.faults,
+    callTimeout: options.deliveryTimeout ?? 5_000,
   };
 }

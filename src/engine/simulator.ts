@@ -12,6 +12,7 @@ import { MessageQueue, type Message } from "./message-queue.js";
 import { closedPort, portFor } from "./ports.js";
 import { retryDecision } from "./retries.js";
 import type { SimulatorOptions } from "./simulator-options.js";
+import { yieldToEventLoop } from "../sandbox/real-timers.js";
 import { Waits } from "./waits.js";
 import type { EndpointDelivery, EndpointResponse, RunConfig, RunState } from "./wire-types.js";
 
@@ -97,6 +98,8 @@ export class Simulator implements SimulationCore {
       const queued = this.queue.take(this.faults.chooser)!;
       this.now = Math.max(this.now, queued.at);
       await this.process(queued.message);
+      // Let the event loop turn (a test runner's timeout, a signal, I/O): a long run stays interruptible.
+      await yieldToEventLoop();
     }
   }
 

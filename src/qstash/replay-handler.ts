@@ -10,7 +10,7 @@ import { DEFAULT_START_TIME, DEFAULT_URL, serializePayload } from "../replay.js"
 import { patchGlobals, type GlobalsController } from "../sandbox/globals.js";
 import { withReplayLock } from "../sandbox/lock.js";
 import { interceptNetwork } from "../sandbox/network.js";
-import { currentFrame } from "../sandbox/scope.js";
+import { closeFrames, currentFrame } from "../sandbox/scope.js";
 import type { ReplayOptions, ReplayResult } from "../types.js";
 import { nanoid, Prng } from "../util/prng.js";
 import { simulatorSigningKeys } from "./env.js";
@@ -221,5 +221,6 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
   } finally {
     stopNetwork?.();
     restoreGlobals();
+    closeFrames();
   }
 }
