@@ -10,7 +10,7 @@ type Payload = { pipeline: Array<"fetch" | "summarize" | "email"> };
 const route = async (context: WorkflowContext<Payload>) => {
   let text = "";
   for (const [i, stage] of context.requestPayload.pipeline.entries()) {
-    // name it `stage` alone and the property fails: duplicate-step-name, shrunk to a pipeline like ["fetch","fetch"]
+    // name it `stage` alone and, with checks: { "duplicate-step-name": "error" }, the property fails, shrunk to ["fetch","fetch"]
     text = await context.run(`${stage}-${i}`, async () => {
       if (stage !== "email") return `${text}>${stage}`;
       await fetch("https://mail.test/send", {
@@ -34,4 +34,4 @@ it("runs every pipeline to completion, under faults", async () => {
     }),
     { numRuns: 300 },
   );
-});
+}, 30_000); // 300 runs under faults take a few seconds: more than vitest's 5 s default on a slow machine
