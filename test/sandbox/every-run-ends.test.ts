@@ -32,7 +32,7 @@ describe("every run ends", () => {
     await expectUsable();
   });
 
-  it('cuts off a context.call handler that never answers (delay("infinite")), naming the call', async () => {
+  it("cuts off a context.call handler that never answers, naming the call", async () => {
     const result = await replay(
       async (context) => {
         await context.call("slow", { url: "https://slow.example.test/api", method: "GET" });
@@ -41,7 +41,7 @@ describe("every run ends", () => {
         deliveryTimeout: 50,
         handlers: [
           http.get("https://slow.example.test/api", async () => {
-            await delay("infinite");
+            await new Promise(() => {}); // no timer at all: virtual time cannot end it
             return HttpResponse.json({});
           }),
         ],
@@ -49,6 +49,26 @@ describe("every run ends", () => {
     );
     expect(result.status).toBe("failed");
     expect(result.error?.message).toContain('context.call "slow" (GET https://slow.example.test/api): its request handler did not answer within 50 ms');
+    await expectUsable();
+  });
+
+  it('ends a run whose context.call handler awaits delay("infinite") (a timer on the virtual clock)', async () => {
+    const result = await replay(
+      async (context) => {
+        const { status } = await context.call("slow", { url: "https://slow.example.test/api", method: "GET" });
+        return status;
+      },
+      {
+        deliveryTimeout: 1_000,
+        handlers: [
+          http.get("https://slow.example.test/api", async () => {
+            await delay("infinite");
+            return HttpResponse.json({});
+          }),
+        ],
+      },
+    );
+    expect(["completed", "failed"]).toContain(result.status);
     await expectUsable();
   });
 
