@@ -14,7 +14,8 @@ export type FindingKind =
   | "payload-mutation"
   | "limit-exceeded"
   | "non-idempotent-step"
-  | "history-incompatible";
+  | "history-incompatible"
+  | "early-return";
 
 export type Severity = "error" | "warning";
 

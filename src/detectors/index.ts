@@ -17,6 +17,7 @@ export const DEFAULT_SEVERITY: Record<FindingKind, Severity> = {
   "limit-exceeded": "error",
   "non-idempotent-step": "warning",
   "history-incompatible": "error",
+  "early-return": "error",
 };
 
 
