@@ -6,8 +6,11 @@ import { preview } from "./describe.js";
 /** The SDK's 400 answer when the auth dry run ends without meeting a step (its first words). */
 const AUTH_FAIL = "Failed to authenticate Workflow request";
 
+/** The recorded result steps, once per step id (a redelivered step can be recorded twice, as QStash does). */
 function resultSteps(steps: Step[]): Step[] {
-  return steps.filter((s) => s.stepId > 0 && !s.targetStep && s.stepType !== "Initial");
+  const byId = new Map<number, Step>();
+  for (const s of steps) if (s.stepId > 0 && !s.targetStep && s.stepType !== "Initial" && !byId.has(s.stepId)) byId.set(s.stepId, s);
+  return [...byId.values()];
 }
 
 /**
