@@ -14,6 +14,7 @@ const E2E = [
   "test/report/readme-output.test.ts",
   "examples/demo.test.ts",
   "examples/node-test/node-test.test.ts",
+  "test/cli/module-systems.test.ts",
   "test/unhandled/unhandled-rejections.test.ts",
 ];
 
@@ -22,6 +23,9 @@ const E2E = [
  * VITEST_INCLUDE_FIXTURE=1: then the only project is its fixture (a test that leaks a rejection).
  */
 const fixture = process.env.VITEST_INCLUDE_FIXTURE === "1";
+
+/** The consumer matrix's projects (.ci/run): they run against the packed tarball, not here. */
+const CONSUMER = ["test/consumer/**"];
 
 /** Only in `npm run test:full` (CI): what the fast suite covers another way, at full cost. */
 const FULL_ONLY = ["test/smoke/pack.test.ts"];
@@ -60,7 +64,7 @@ export default defineConfig({
             test: {
               name: "integration",
               include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
-              exclude: E2E,
+              exclude: [...E2E, ...CONSUMER],
               ...inProcess,
             },
           },

@@ -1,4 +1,4 @@
-// The example of the README's "Fuzzing dynamic pipelines" section, verbatim.
+// The example of docs/guide/fuzzing.md ("Fuzzing dynamic pipelines"), verbatim.
 import type { WorkflowContext } from "@upstash/workflow";
 import fc from "fast-check";
 import { http, HttpResponse } from "msw";
@@ -34,4 +34,4 @@ it("runs every pipeline to completion, under faults", async () => {
     }),
     { numRuns: 300 },
   );
-});
+}, 30_000); // 300 runs under faults take a few seconds: more than vitest's 5 s default on a slow machine

@@ -11,7 +11,9 @@ import { DEFAULT_START_TIME, DEFAULT_URL, serializePayload } from "../replay.js"
 import { patchGlobals, type GlobalsController } from "../sandbox/globals.js";
 import { withReplayLock } from "../sandbox/lock.js";
 import { interceptNetwork } from "../sandbox/network.js";
-import { currentFrame } from "../sandbox/scope.js";
+import { installVirtualTimers } from "../sandbox/virtual-timers.js";
+import { platformReport, resolvePlatform } from "../limits/platform.js";
+import { closeFrames, currentFrame } from "../sandbox/scope.js";
 import type { ReplayOptions, ReplayResult } from "../types.js";
 import { nanoid, Prng } from "../util/prng.js";
 import { simulatorSigningKeys } from "./env.js";
@@ -164,8 +166,10 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
     return endpoint;
   };
 
+  const platform = resolvePlatform(options, "replay the handler");
   const sim: Simulator = new Simulator(
     simulatorOptions(options, {
+      ...(platform.host ? { host: platform.host } : {}),
       startTime,
       prng: harnessPrng,
       handlers,
@@ -197,6 +201,7 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
   };
 
   const restoreGlobals = patchGlobals(ctrl);
+  const restoreTimers = installVirtualTimers(sim.timers);
   const guard = guardSdkPromises(() => current?.invocation);
   let stopNetwork: (() => void) | undefined;
   try {
@@ -234,10 +239,13 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
     // No perturbation passes: they re-run a route function, and a handler hides it.
     const caught = await guard.stop();
     const findings = [...(await detectors.finish(partial, async () => [])), ...unawaitedStepFindings(caught, options.checks?.["unawaited-step"])];
-    return { ...partial, findings };
+    const limits = platformReport(sim, run, partial.usage, platform, options.checks);
+    return { ...partial, usage: limits.usage, findings: [...findings, ...limits.findings] };
   } finally {
     stopNetwork?.();
     await guard.stop();
+    restoreTimers();
     restoreGlobals();
+    closeFrames();
   }
 }

@@ -1,5 +1,6 @@
 import { createRequire } from "node:module";
 import { WorkflowContext } from "@upstash/workflow";
+import { yieldToEventLoop } from "../sandbox/real-timers.js";
 import { sdkScopeOf } from "./sdk-scope.js";
 import type { Finding, Severity, SourceLocation } from "../types.js";
 
@@ -119,7 +120,7 @@ export function guardSdkPromises(invocation: () => number | undefined = () => un
   async function stop(): Promise<UnhandledStep[]> {
     {
       // Rejections are reported after the microtask queue drains: let the last delivery's arrive.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
       process.removeListener("unhandledRejection", net);
       for (const listener of setAside) process.on("unhandledRejection", listener as (...args: unknown[]) => void);
       for (const restore of restorers.reverse()) restore();

@@ -2,6 +2,7 @@ import type { RouteFunction, WorkflowContext } from "@upstash/workflow";
 import type { ReplayObserver } from "../../engine/observer.js";
 import type { Endpoint, EndpointDelivery, EndpointResponse } from "../../engine/wire-types.js";
 import { withDeadline } from "../../sandbox/deadline.js";
+import { HostStop, untilStopped } from "../../sandbox/host-stop.js";
 import { runInFrame, type ScopeFrame } from "../../sandbox/scope.js";
 import type { FailureFunctionArgs } from "../../types.js";
 import { decodeBase64 } from "../../util/base64.js";
@@ -55,8 +56,8 @@ export class MockEndpoint implements Endpoint {
     return contextInit(delivery, payload, delivery.port, this.options.env, (this.client ??= qstashClientStub()));
   }
 
-  private deadline<T>(work: Promise<T>, describe: () => string): Promise<T> {
-    return withDeadline(work, this.options.deliveryTimeout, (): never => {
+  private deadline<T>(work: Promise<T>, describe: () => string, stop?: AbortSignal): Promise<T> {
+    return withDeadline(untilStopped(work, stop), this.options.deliveryTimeout, (): never => {
       throw new DeliveryTimeout(describe());
     });
   }
@@ -96,8 +97,11 @@ export class MockEndpoint implements Endpoint {
       return response;
     };
     try {
-      const auth = await this.deadline(dryRun(route, init, frame, dry), () =>
-        `[workflow-replay] Delivery ${invocation} did not settle within ${deliveryTimeout} ms: the code before the first step (auth dry run) awaits something that never resolves.`,
+      const auth = await this.deadline(
+        dryRun(route, init, frame, dry),
+        () =>
+          `[workflow-replay] Delivery ${invocation} did not settle within ${deliveryTimeout} ms: the code before the first step (auth dry run) awaits something that never resolves.`,
+        delivery.stop,
       );
       if (auth === "run-ended") return end(authFailResponse(), true);
       if (auth !== "step-found") return end(errorResponse(500, auth.error), false);
@@ -109,9 +113,10 @@ export class MockEndpoint implements Endpoint {
         result = await this.deadline(
           runInFrame(frame, () => route(context as unknown as WorkflowContext<unknown>)),
           () => describeHang(invocation, deliveryTimeout, executor!),
+          delivery.stop,
         );
       } catch (error) {
-        if (error instanceof DeliveryTimeout) throw error;
+        if (error instanceof DeliveryTimeout || error instanceof HostStop) throw error;
         return end(mapRouteError(error, delivery.port), false);
       }
       returned = { value: result };
@@ -125,6 +130,11 @@ export class MockEndpoint implements Endpoint {
       return end({ status: 200, finishCondition: "success", replayed: executor.replayed }, true);
     } catch (error) {
       if (error instanceof DeliveryTimeout) return end(timeoutResponse(error), false);
+      if (error instanceof HostStop) {
+        // the simulator answers for the stopped function; this only names the step that was running
+        const running = executor ? [...executor.inFlight].at(-1)?.[1] : undefined;
+        return end({ status: 504, finishCondition: "host-timeout", ...(running ? { stepName: running } : {}) }, false);
+      }
       throw error;
     }
   }
@@ -153,7 +163,15 @@ export class MockEndpoint implements Endpoint {
       bodySteps: 0,
       rawPayload: undefined,
     });
-    const auth = await dryRun(this.options.route, this.init(delivery, callbackRequestBody(callback)), frame);
+    let auth: Awaited<ReturnType<typeof dryRun>>;
+    try {
+      auth = await this.deadline(dryRun(this.options.route, this.init(delivery, callbackRequestBody(callback)), frame), () =>
+        `[workflow-replay] Delivery ${delivery.invocation} (the context.call callback of step '${callback.stepName}') did not settle within ${this.options.deliveryTimeout} ms: the code before the first step awaits something that never resolves.`,
+      );
+    } catch (error) {
+      if (error instanceof DeliveryTimeout) return timeoutResponse(error);
+      throw error;
+    }
     if (auth === "run-ended") return authFailResponse();
     if (auth !== "step-found") return errorResponse(500, auth.error);
     const step = callResultStep(callback);
@@ -175,23 +193,39 @@ export class MockEndpoint implements Endpoint {
     }
     const frame: ScopeFrame = { owner: this.options.owner, invocation: delivery.invocation, dryRun: true };
     const init = this.init(delivery, payload);
-    const auth = await dryRun(this.options.route, init, frame);
+    const ms = this.options.deliveryTimeout;
+    let auth: Awaited<ReturnType<typeof dryRun>>;
+    try {
+      auth = await this.deadline(dryRun(this.options.route, init, frame), () =>
+        `[workflow-replay] Delivery ${delivery.invocation} (the failure callback) did not settle within ${ms} ms: the code before the first step awaits something that never resolves.`,
+      );
+    } catch (error) {
+      if (error instanceof DeliveryTimeout) return timeoutResponse(error);
+      throw error;
+    }
     if (auth === "run-ended") return errorResponse(500, new Error("Not authorized to run the failure function."));
     if (auth !== "step-found") return errorResponse(500, auth.error);
     const executor: Executor = new Executor([], this.runtime(delivery, frame, () => executor), delivery.invocation, "run", undefined);
     const context = new MockWorkflowContext(init, executor);
     try {
-      const result = await runInFrame({ ...frame, dryRun: false, harness: true }, () =>
-        failureFunction({
-          context: context as unknown as WorkflowContext<unknown>,
-          failStatus: failure.status,
-          failResponse,
-          failHeaders: failure.header,
-          failStack,
-        }),
+      const result = await this.deadline(
+        Promise.resolve(
+          runInFrame({ ...frame, dryRun: false, harness: true }, () =>
+            failureFunction({
+              context: context as unknown as WorkflowContext<unknown>,
+              failStatus: failure.status,
+              failResponse,
+              failHeaders: failure.header,
+              failStack,
+            }),
+          ),
+        ),
+        () =>
+          `[workflow-replay] Delivery ${delivery.invocation}: the failureFunction did not settle within ${ms} ms. A failure function that awaits something that never resolves keeps the run from ending; resolve it or raise the deliveryTimeout option.`,
       );
       return { status: 200, finishCondition: "failure-callback-executed", result };
     } catch (error) {
+      if (error instanceof DeliveryTimeout) return timeoutResponse(error);
       return errorResponse(500, error);
     }
   }
