@@ -40,7 +40,8 @@ export async function performCall(core: SimulationCore, message: Extract<Message
       core.timers.drive(async () => {
         try {
           const answered = await answerWithHandlers(core.options.handlers, request);
-          response = answered ? new Response(await answered.arrayBuffer(), answered) : undefined;
+          // a network error (HttpResponse.error()) stays one: a failed attempt with status 0 (decision 1506)
+          response = !answered ? undefined : answered.type === "error" ? Response.error() : new Response(await answered.arrayBuffer(), answered);
         } catch (error) {
           failure = { error };
         }
