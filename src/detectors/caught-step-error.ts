@@ -1,7 +1,7 @@
 import { WorkflowAbort, WorkflowError, WorkflowNonRetryableError, WorkflowRetryAfterError } from "@upstash/workflow";
 import type { DeliveryEndEvent, StepExecutedEvent, StepIssuedEvent } from "../engine/observer.js";
 import { firstUserFrame } from "../sandbox/location.js";
-import type { SourceLocation } from "../types.js";
+import type { Severity, SourceLocation } from "../types.js";
 import type { DetectorFactory } from "./detector.js";
 import { at, locationOf } from "./describe.js";
 
@@ -29,27 +29,28 @@ function sdkSignal(error: unknown): "non-retryable" | "retry-after" | undefined 
 
 /**
  * `caught-step-error`: a step function threw, the workflow caught the error around the step's await
- * and went on in the same delivery (issued another step, or returned). In production the SDK never
- * lets a delivery go on after a step failed: the next step fails it with the misleading "A step can
- * not be run inside another step. Tried to run 'fallback' inside 'risky'", and a return marks the run
- * completed with the failed step unrecorded. A caught WorkflowNonRetryableError or
- * WorkflowRetryAfterError (both WorkflowAbort subclasses in 1.3.3) is named as such: the bare catch
- * turned "fail now" or "retry later" into "go on".
+ * and issued another step in the same delivery. In production a delivery ends with its failing step:
+ * after a synchronous throw the SDK refuses the next step with the misleading "A step can not be run
+ * inside another step. Tried to run 'fallback' inside 'risky'"; otherwise the next step is recorded in
+ * the failed one's place and the next delivery fails with "Incompatible step name". Catching and
+ * returning is what the code says and is not reported, except a swallowed WorkflowNonRetryableError or
+ * WorkflowRetryAfterError (WorkflowAbort subclasses in 1.3.3): a warning that names it.
  */
 export const caughtStepError: DetectorFactory = (ctx) => {
   let failed: Failed | undefined;
   /** Failed steps by delivery, for the synchronous case the SDK refuses before the next step is issued. */
   const failedIn = new Map<number, Failed>();
 
-  const report = (f: Failed, wentOn: string, location: SourceLocation | undefined) => {
+  const report = (f: Failed, wentOn: string, location: SourceLocation | undefined, severity: Severity = "error") => {
     const signal = sdkSignal(f.error);
     const consequence = signal
       ? signal === "non-retryable"
-        ? `The step threw WorkflowNonRetryableError to fail the run at once; the catch swallowed it, so the run goes on instead of failing, and in production the SDK fails this delivery with "A step can not be run inside another step" (retried like any error) or, after a return, marks the run completed.`
-        : `The step threw WorkflowRetryAfterError to be retried later; the catch swallowed it, so the retry never happens, and in production the SDK fails this delivery with "A step can not be run inside another step" or, after a return, marks the run completed without the step.`
-      : `In production a delivery must end when its step fails (QStash then retries the step): going on runs the rest in the same request with step ${JSON.stringify(f.name)} never recorded — after a synchronous throw the SDK refuses the next step with the misleading "A step can not be run inside another step. Tried to run '<next>' inside '${f.name}'" on every retry until the run fails; otherwise the history no longer matches the code, and a return marks the run completed without the step.`;
+        ? `The step threw WorkflowNonRetryableError to fail the run at once (a WorkflowAbort subclass in SDK 1.3.3); the bare catch swallowed it, so the run does not fail: ${severity === "error" ? `it goes on, and the SDK refuses or mismatches the next step` : `it completes with the fallback, which production does too; make sure that is meant, or rethrow it`}.`
+        : `The step threw WorkflowRetryAfterError to be retried later (a WorkflowAbort subclass in SDK 1.3.3); the bare catch swallowed it, so the retry never happens: ${severity === "error" ? `the workflow goes on, and the SDK refuses or mismatches the next step` : `the run completes with the fallback; make sure that is meant, or rethrow it`}.`
+      : `In production a delivery must end when its step fails (QStash then retries the step): going on runs the rest in the same request with step ${JSON.stringify(f.name)} never recorded — after a synchronous throw the SDK refuses the next step with the misleading "A step can not be run inside another step. Tried to run '<next>' inside '${f.name}'" on every retry until the run fails; otherwise the next step is recorded in the failed step's place and the next delivery fails with "Incompatible step name" until the run fails.`;
     ctx.report(
       {
+        severity,
         message:
           `Step ${JSON.stringify(f.name)} threw ${describeError(f.error)}${at(f.thrownAt)} in delivery ${f.invocation}, and the workflow caught it and went on: ${wentOn}. ` +
           `${consequence} ` +
@@ -83,8 +84,11 @@ export const caughtStepError: DetectorFactory = (ctx) => {
       failed = undefined;
     },
     deliveryEnd(event: DeliveryEndEvent) {
-      if (failed && failed.invocation === event.invocation && event.routeReturned && event.returned) {
-        report(failed, `the workflow function returned normally`, undefined);
+      // Catching a step's error and returning is what the code says (the run completes with the
+      // fallback, as it would run straight through): not reported — unless what was swallowed is the
+      // SDK's own "fail now" / "retry later" signal, a risk worth a warning.
+      if (failed && failed.invocation === event.invocation && event.routeReturned && event.returned && sdkSignal(failed.error)) {
+        report(failed, `the workflow function returned normally`, undefined, "warning");
       }
       failed = undefined;
     },
