@@ -38,6 +38,34 @@ describe("divergences between the drivers, settled", () => {
     expect(comparable(mock)).toEqual(comparable(real));
   });
 
+  it.each([
+    ["in one Promise.all", true],
+    ["left unawaited", false],
+  ])("a step racing context.cancel() (%s) is not recorded: the run is deleted before its result arrives, in both", async (_, together) => {
+    const { mock, real } = await runBoth(() => async (context: WorkflowContext) => {
+      await context.run("a", () => 1);
+      if (together) await Promise.all([context.run("b", () => 2), context.cancel()]);
+      else {
+        void context.run("b", () => 2);
+        await context.cancel();
+      }
+    });
+    expect(real.status).toBe("cancelled");
+    expect(real.steps.map((s) => s.stepName)).toEqual(["init", "a"]);
+    expect(comparable(mock)).toEqual(comparable(real));
+  });
+
+  it("a step that finished before context.cancel() was called stays recorded, in both", async () => {
+    const { mock, real } = await runBoth(() => async (context: WorkflowContext) => {
+      await context.run("a", () => 1);
+      void context.run("b", () => 2);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      await context.cancel();
+    });
+    expect(real.status).toBe("cancelled");
+    expect(comparable(mock)).toEqual(comparable(real));
+  });
+
   it("a tracked effect outside a step is reported through replayHandler too, at the user's line", async () => {
     const line = thisLine() + 4;
     const make = () => {

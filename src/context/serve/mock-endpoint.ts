@@ -8,6 +8,7 @@ import type { FailureFunctionArgs } from "../../types.js";
 import { decodeBase64 } from "../../util/base64.js";
 import { nanoid, type Prng } from "../../util/prng.js";
 import { Executor } from "../executor.js";
+import type { QStashPort } from "../io.js";
 import { MockWorkflowContext } from "../mock-context.js";
 import { authFailResponse, dryRun } from "./authorization.js";
 import { DeliveryTimeout, describeHang, errorResponse, mapRouteError, timeoutResponse } from "./errors.js";
@@ -80,7 +81,11 @@ export class MockEndpoint implements Endpoint {
     let executor: Executor | undefined;
     let returned: { value: unknown } | undefined;
     const dry: { caught?: { stepName: string; error: Error } } = {};
+    const held: Array<() => void> = [];
     const end = (response: EndpointResponse, routeReturned: boolean): EndpointResponse => {
+      // Submissions made after context.cancel() reach QStash after the SDK's DELETE (decision 1506):
+      // sent now, they are dropped when the run was cancelled and kept when the cancel was swallowed.
+      for (const submit of held.splice(0)) submit();
       observer?.deliveryEnd?.({
         invocation,
         payload,
@@ -106,7 +111,7 @@ export class MockEndpoint implements Endpoint {
       if (auth === "run-ended") return end(authFailResponse(), true);
       if (auth !== "step-found") return end(errorResponse(500, auth.error), false);
 
-      executor = new Executor(steps, this.runtime(delivery, frame, () => executor!), invocation, "run", observer);
+      executor = new Executor(steps, this.runtime(delivery, frame, () => executor!, held), invocation, "run", observer);
       const context = new MockWorkflowContext(init, executor);
       let result: unknown;
       try {
@@ -139,10 +144,10 @@ export class MockEndpoint implements Endpoint {
     }
   }
 
-  private runtime(delivery: EndpointDelivery, frame: ScopeFrame, executor: () => Executor) {
+  private runtime(delivery: EndpointDelivery, frame: ScopeFrame, executor: () => Executor, held?: Array<() => void>) {
     const { prng } = this.options;
     return {
-      port: delivery.port,
+      port: held ? holdAfterCancel(delivery.port, () => executor().abortThrown?.stepName === "cancel", held) : delivery.port,
       workflowRunId: delivery.run.workflowRunId,
       url: delivery.run.url,
       randomId: (length: number) => nanoid(prng, length),
@@ -229,4 +234,20 @@ export class MockEndpoint implements Endpoint {
       return errorResponse(500, error);
     }
   }
+}
+
+/** The port, with every submission made once `cancelled()` holds kept in `held` instead of sent. */
+function holdAfterCancel(port: QStashPort, cancelled: () => boolean, held: Array<() => void>): QStashPort {
+  const hold =
+    <A extends unknown[]>(send: (...args: A) => void) =>
+    (...args: A): void => {
+      if (cancelled()) held.push(() => send(...args));
+      else send(...args);
+    };
+  return Object.assign(Object.create(port) as QStashPort, {
+    submitStep: hold(port.submitStep.bind(port)),
+    submitCall: hold(port.submitCall.bind(port)),
+    submitWait: hold(port.submitWait.bind(port)),
+    submitInvoke: hold(port.submitInvoke.bind(port)),
+  });
 }
