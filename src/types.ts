@@ -15,7 +15,9 @@ export type FindingKind =
   | "limit-exceeded"
   | "function-timeout"
   | "non-idempotent-step"
-  | "history-incompatible";
+  | "history-incompatible"
+  | "early-return"
+  | "caught-step-error";
 
 export type Severity = "error" | "warning";
 

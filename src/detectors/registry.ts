@@ -1,5 +1,7 @@
 import type { DetectorFactory } from "./detector.js";
+import { caughtStepError } from "./caught-step-error.js";
 import { duplicateStepName } from "./duplicate-step-name.js";
+import { earlyReturn } from "./early-return.js";
 import { limitExceeded } from "./limit-exceeded.js";
 import { nestedStep } from "./nested-step.js";
 import { nondeterminism } from "./nondeterminism.js";
@@ -24,4 +26,6 @@ export const FACTORIES: DetectorFactory[] = [
   payloadMutation,
   limitExceeded,
   nonIdempotentStep,
+  earlyReturn,
+  caughtStepError,
 ];

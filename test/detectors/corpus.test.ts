@@ -59,6 +59,8 @@ describe("detector corpus", () => {
       "unawaited-step",
       "payload-mutation",
       "limit-exceeded",
+      "early-return",
+      "caught-step-error",
     ];
     expect(kinds).toEqual(expected);
     for (const k of corpus) {

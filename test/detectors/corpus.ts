@@ -799,4 +799,157 @@ export const corpus: KindCorpus[] = [
       },
     ],
   },
+  {
+    kind: "early-return",
+    buggy: [
+      {
+        title: "returns before its first step when the payload has no user",
+        route: () => async (context) => {
+          const { user } = context.requestPayload as { user?: string };
+          if (!user) return "no user";
+          await context.run("greet", () => `hi ${user}`);
+        },
+        options: { payload: {}, retries: 1 },
+      },
+      {
+        title: "runs an empty dynamic pipeline",
+        route: () => async (context) => {
+          for (const stage of (context.requestPayload as { stages: string[] }).stages) await context.run(stage, () => stage);
+        },
+        options: { payload: { stages: [] }, retries: 0 },
+      },
+      {
+        title: "returns past recorded steps when a clock check outside steps turns true after a sleep",
+        route: () => async (context) => {
+          const deadline = Date.UTC(2025, 0, 1, 1);
+          await context.run("start", () => "started");
+          if (Date.now() > deadline) return "expired";
+          await context.run("charge", () => 42);
+          await context.sleep("cool-off", 2 * 60 * 60);
+          return await context.run("receipt", () => "sent");
+        },
+        options: { startTime: Date.UTC(2025, 0, 1) },
+      },
+    ],
+    correct: [
+      {
+        title: "returns after a step when the loaded user is missing",
+        route: () => async (context) => {
+          const user = await context.run("load-user", () => null as string | null);
+          if (!user) return "no user";
+          await context.run("greet", () => `hi ${user}`);
+        },
+      },
+      {
+        title: "returns when a wait times out, in the delivery that sees the timeout",
+        route: () => async (context) => {
+          await context.run("request", () => true);
+          const { timeout } = await context.waitForEvent("wait", "ev-never", { timeout: "10m" });
+          if (timeout) return "timed out";
+          await context.run("process", () => true);
+        },
+      },
+      {
+        title: "decides the deadline inside a step",
+        route: () => async (context) => {
+          const deadline = Date.UTC(2025, 0, 1, 1);
+          await context.run("start", () => "started");
+          const expired = await context.run("check-deadline", () => Date.now() > deadline);
+          if (expired) return "expired";
+          await context.run("charge", () => 42);
+          await context.sleep("cool-off", 2 * 60 * 60);
+          return await context.run("receipt", () => "sent");
+        },
+        options: { startTime: Date.UTC(2025, 0, 1) },
+      },
+    ],
+  },
+  {
+    kind: "caught-step-error",
+    buggy: [
+      {
+        title: "catches a step's synchronous error and runs a fallback step",
+        route: () => async (context) => {
+          try {
+            await context.run("risky", () => {
+              throw new Error("card declined");
+            });
+          } catch {
+            await context.run("fallback", () => "manual review");
+          }
+          await context.run("done", () => true);
+        },
+        options: { retries: 1 },
+      },
+      {
+        title: "catches a step's asynchronous error and runs a fallback step",
+        route: () => async (context) => {
+          try {
+            await context.run("risky", async () => {
+              await gap();
+              throw new Error("card declined");
+            });
+          } catch {
+            await context.run("fallback", () => "manual review");
+          }
+          await context.run("done", () => true);
+        },
+        options: { retries: 1 },
+      },
+      {
+        title: "swallows a step's WorkflowNonRetryableError in a bare catch and returns",
+        route: () => async (context) => {
+          await context.run("load-order", () => ({ id: "o1" }));
+          try {
+            await context.run("validate", () => {
+              throw new WorkflowNonRetryableError("invalid order");
+            });
+          } catch {
+            return "ignored";
+          }
+        },
+      },
+    ],
+    correct: [
+      {
+        title: "handles the error inside the step and returns a fallback value",
+        route: () => async (context) => {
+          const outcome = await context.run("risky", () => {
+            try {
+              throw new Error("card declined");
+            } catch {
+              return "manual review";
+            }
+          });
+          await context.run("done", () => outcome);
+        },
+      },
+      {
+        title: "rethrows a step's error from the catch so QStash retries the step",
+        route: () => {
+          let attempts = 0;
+          return async (context) => {
+            try {
+              await context.run("flaky", () => {
+                attempts++;
+                if (attempts === 1) throw new Error("timeout");
+                return attempts;
+              });
+            } catch (error) {
+              throw error;
+            }
+            await context.run("after", () => true);
+          };
+        },
+      },
+      {
+        title: "lets a WorkflowNonRetryableError fail the run",
+        route: () => async (context) => {
+          await context.run("validate", () => {
+            throw new WorkflowNonRetryableError("invalid order");
+          });
+        },
+      },
+    ],
+  },
 ];
