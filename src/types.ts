@@ -244,6 +244,11 @@ export interface Usage {
   largestBodyBytes: number;
   /** `billedSteps` at the plan's price per step (pay-as-you-go, $1 per 100K steps, when no plan is given). */
   costUsd: number;
+  /** The plan's name, when the run had a `plan`. */
+  plan?: string;
+  /** The host's name and maxDuration, when the run had a `host`. */
+  host?: string;
+  hostLimitMs?: number;
 }
 
 /** What a replay returns. It never throws for a failed run or a finding. */

@@ -102,7 +102,7 @@ describe("a one-hour job", () => {
     );
     expect(free.status).toBe("completed"); // the harness reports the limit; it does not guess QStash's reaction
     expect(free.findings.map((f) => [f.kind, f.stepName])).toEqual([["limit-exceeded", "train"]]);
-    expect(free.findings[0]!.message).toContain("Upstash Free allows at most 15m 0s");
+    expect(free.findings[0]!.message).toContain("Upstash Free allows at most 15m");
   });
 });
 

@@ -1,9 +1,11 @@
 // workflow-replay/vitest: expect matchers for replay results (vitest 4). Imports nothing from vitest at runtime.
+import type { Budget } from "../limits/budget.js";
 import type { Finding, FindingKind, RunStatus } from "../types.js";
 import type {} from "vitest";
 
 export { matchers, runStepNames } from "./matchers.js";
 export type { MatcherContext, MatcherResult } from "./matchers.js";
+export type { Budget } from "../limits/budget.js";
 
 /**
  * The replay matchers' signatures; merged into vitest's `Assertion` when this module is imported.
@@ -30,6 +32,8 @@ export interface ReplayMatchers<R = unknown> {
   toHaveNoFindings(options?: { allow?: readonly FindingKind[] }): R;
   /** The run has a finding of `kind` whose fields match `partial` (asymmetric matchers allowed). */
   toHaveFinding(kind: FindingKind, partial?: Partial<Finding>): R;
+  /** The run stayed within `budget`: billed steps, cost, the longest delivery, the run's virtual duration. */
+  toStayWithinBudget(budget: Budget): R;
 }
 
 declare module "vitest" {

@@ -27,8 +27,8 @@ describe("plan limits", () => {
     const free = await replay(route, { plan: "free" });
     expect(free.findings.map((f) => f.message.replace(/ \(max [^)]*\)\..*$/s, ""))).toEqual([
       "[workflow-replay] A parallel group of 12 steps ('fan 0' among them) runs at once, but Upstash Free allows 10 at a time",
-      "[workflow-replay] Step 'cool down' sleeps 10d 0h, but Upstash Free allows at most 7d 0h",
-      "[workflow-replay] Step 'approval' waits (timeout) 30d 0h, but Upstash Free allows at most 7d 0h",
+      "[workflow-replay] Step 'cool down' sleeps 10d, but Upstash Free allows at most 7d",
+      "[workflow-replay] Step 'approval' waits (timeout) 30d, but Upstash Free allows at most 7d",
     ]);
     expect(kinds(await replay(route, { plan: "pay-as-you-go" }))).toEqual([]);
     expect(kinds(await replay(route, { plan: "free", checks: { "limit-exceeded": "off" } }))).toEqual([]);
