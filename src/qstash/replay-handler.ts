@@ -23,6 +23,7 @@ import { guardSdkPromises, unawaitedStepFindings } from "./sdk-promises.js";
 import { currentSdkScope } from "./sdk-scope.js";
 import type { SignatureMode, SigningKeys } from "./signing.js";
 import { WireEndpoint, type WorkflowHandler } from "./wire-endpoint.js";
+import { OPTION_DEFAULTS } from "../defaults.js";
 
 /** Options of {@link replayHandler}: those of `replay()` that QStash owns, plus signing. */
 export interface ReplayHandlerOptions<TPayload = unknown>
@@ -115,7 +116,7 @@ export async function replayHandler<TResult = unknown>(
 
 
 async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOptions<unknown>, payload: string | undefined): Promise<ReplayResult> {
-  const seed = options.seed ?? 1;
+  const seed = options.seed ?? OPTION_DEFAULTS.seed;
   const prng = new Prng(seed);
   const harnessPrng = new Prng(seed ^ 0x5bd1e995);
   const tokenPrng = new Prng(seed ^ 0x2545f491);
@@ -147,7 +148,7 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
       keys: options.signingKeys ?? simulatorSigningKeys(),
       signature: options.signature ?? "valid",
       failureCallback: failureCallback !== false,
-      deliveryTimeout: options.deliveryTimeout ?? 5_000,
+      deliveryTimeout: options.deliveryTimeout ?? OPTION_DEFAULTS.deliveryTimeout,
       observer,
       now: () => sim.now,
       tokenId: () => nanoid(tokenPrng, 21),
@@ -231,7 +232,7 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
       payload,
       headers: { ...(options.headers ?? {}) },
       labels,
-      retries: options.retries ?? 3,
+      retries: options.retries ?? OPTION_DEFAULTS.retries,
       endpoint: rootEndpoint,
     });
     await sim.runToEnd();
