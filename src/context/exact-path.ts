@@ -10,6 +10,7 @@
  *
  * @example
  * exactPath.forced = true; // internal tests only
- * // fastVisits counts the visits the fast path answered (the differential test checks it is not vacuous)
+ * // fastVisits counts the visits the fast path answered, joinedVisits those another step joined
+ * // (the differential test checks that neither is vacuous)
  */
-export const exactPath = { forced: false, fastVisits: 0 };
+export const exactPath = { forced: false, fastVisits: 0, joinedVisits: 0 };

@@ -216,6 +216,7 @@ export class Executor {
       // group executes; the callback's promise and the `.then` promise resolve with it (one thenable
       // job each); the executor's addStep resumes (depth 7 at the earliest), then context.run's two
       // frames. A failure reaches user code at the same depth, after `onFailure` (context.run's catch).
+      exactPath.joinedVisits++;
       group.promise = this.execute(group.steps, group.consistent);
       this.activeGroup = undefined;
       this.planStepCount += group.steps.length;

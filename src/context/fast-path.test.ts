@@ -13,7 +13,7 @@ import { exactPath } from "./exact-path.js";
 
 type Op =
   | { t: "run"; value: fc.JsonValue; mutate: boolean }
-  | { t: "late"; delay: number }
+  | { t: "late"; delay: number; varies: boolean }
   | { t: "race"; againstTicks: number | undefined }
   | { t: "group"; width: number; grows: boolean }
   | { t: "nested" }
@@ -33,7 +33,7 @@ const value: fc.Arbitrary<fc.JsonValue> = fc.letrec<{ v: fc.JsonValue }>((tie) =
 
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ t: fc.constant("run" as const), value, mutate: fc.boolean() }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant("late" as const), delay: fc.integer({ min: 0, max: 5 }) }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant("late" as const), delay: fc.integer({ min: 0, max: 5 }), varies: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("race" as const), againstTicks: fc.option(fc.integer({ min: 0, max: 12 }), { nil: undefined }) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("group" as const), width: fc.integer({ min: 2, max: 3 }), grows: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("nested" as const) }) },
@@ -82,9 +82,17 @@ function routeOf(ops: Op[], log: string[]) {
           break;
         }
         case "late": {
-          const a = context.run(`late-a-${i}`, () => ({ a: i }));
-          for (let k = 0; k < o.delay; k++) await null;
-          const b = context.run(`late-b-${i}`, () => [i, -0]);
+          const a = context.run(`late-a-${i}`, () => ({ a: i })).then(
+            (v) => seen(`late-a-${i}`, v),
+            (error: Error) => at(`late-a-${i} failed: ${error.message}`),
+          );
+          // `varies`: the second step joins the first one's window in some deliveries and not in others
+          const delay = o.varies ? (calls % 3 === 0 ? o.delay : 5 - o.delay) : o.delay;
+          for (let k = 0; k < delay; k++) await null;
+          const b = context.run(`late-b-${i}`, () => [i, -0]).then(
+            (v) => seen(`late-b-${i}`, v),
+            (error: Error) => at(`late-b-${i} failed: ${error.message}`),
+          );
           const both = await Promise.all([a, b]);
           seen(`late-${i}`, both);
           break;
@@ -221,6 +229,16 @@ describe("the fast memoized path and the parse cache are the exact path (differe
     expect(fast.log.filter((l) => l.startsWith("run-0=")).length).toBe(2);
     expect(fastVisits).toBeGreaterThan(0);
     expect(fast).toEqual(exact);
+  });
+
+  it("a step that joins a fast-path step's window in a later delivery: identical results and tick logs", async () => {
+    for (const delay of [0, 1, 2, 3]) {
+      const ops: Op[] = [{ t: "run", value: 1, mutate: false }, { t: "late", delay, varies: true }, { t: "run", value: { b: [2] }, mutate: true }, { t: "run", value: 3, mutate: false }];
+      const before = exactPath.joinedVisits;
+      const [fast, exact] = await both(async (log) => summary(await replay(routeOf(ops, log), OFF), log));
+      expect(exactPath.joinedVisits - before, `delay ${delay}`).toBe(delay < 3 ? 1 : 0);
+      expect(fast).toEqual(exact);
+    }
   });
 
   it("replay(), detectors off: identical results and tick logs", async () => {
