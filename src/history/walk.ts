@@ -108,7 +108,7 @@ interface Issued {
  * Stands in for the executor during the walk: groups steps with the SDK's deferred window,
  * serves each step the recorded result it matched, and never runs a step function.
  */
-class WalkExecutor implements Pick<Executor, "addStep" | "observes" | "wrapStep" | "abortThrown"> {
+class WalkExecutor implements Pick<Executor, "addStep" | "memoizedRun" | "observes" | "wrapStep" | "abortThrown"> {
   abortThrown: { stepName: string } | undefined;
   readonly steps: CodeStep[] = [];
   stopped: { ended: WalkEnd } | undefined;
@@ -131,6 +131,11 @@ class WalkExecutor implements Pick<Executor, "addStep" | "observes" | "wrapStep"
 
   wrapStep<T>(_name: string, fn: () => T): T {
     return fn();
+  }
+
+  /** The walk matches steps by name, not by position: every step takes `addStep` (no fast path). */
+  memoizedRun(): undefined {
+    return undefined;
   }
 
   /** The walk does not check for unawaited steps (the replay's detectors do). */
