@@ -5,13 +5,16 @@ import { MockWorkflowContext } from "./context/mock-context.js";
 import { createDetectors } from "./detectors/index.js";
 import type { PerturbationPass } from "./detectors/detector.js";
 import type { ObservedOwner } from "./detectors/track-effects.js";
-import { MockEndpoint } from "./engine/mock-endpoint.js";
+import { MockEndpoint } from "./context/serve/mock-endpoint.js";
 import { finalResult } from "./engine/result.js";
 import type { GroupFormedEvent, ReplayObserver, StepIssuedEvent } from "./engine/observer.js";
-import { simulatorOptions, Simulator, type Endpoint, type RunState } from "./engine/simulator.js";
+import { Simulator } from "./engine/simulator.js";
+import { simulatorOptions } from "./engine/simulator-options.js";
+import type { Endpoint, RunState } from "./engine/wire-types.js";
 import { ReplayUsageError } from "./errors.js";
 import { SHARED_OPTION_NAMES, validateSharedOptions } from "./options.js";
-import { originals, patchGlobals, type GlobalsController } from "./sandbox/globals.js";
+import { withDeadline } from "./sandbox/deadline.js";
+import { patchGlobals, type GlobalsController } from "./sandbox/globals.js";
 import { userLocation } from "./sandbox/location.js";
 import { withReplayLock } from "./sandbox/lock.js";
 import { interceptNetwork } from "./sandbox/network.js";
@@ -325,11 +328,7 @@ async function perturbationPasses(
       );
       // Wait for the pass to end (it stops at the end of the recorded history) while the network
       // interception and the patched globals are still in place; a pass that hangs is cut off.
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      await Promise.race([
-        settle,
-        new Promise<void>((resolve) => (timer = originals.setTimeout(resolve, deliveryTimeout))),
-      ]).finally(() => originals.clearTimeout(timer));
+      await withDeadline(settle, deliveryTimeout, () => undefined);
     } finally {
       session.ctrl.offset = 0;
       session.ctrl.prng.next = originalNext;

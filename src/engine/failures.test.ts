@@ -1,7 +1,7 @@
 import { WorkflowNonRetryableError, WorkflowRetryAfterError, type WorkflowContext } from "@upstash/workflow";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_START_TIME, replay } from "../replay.js";
-import { backoffMs } from "./simulator.js";
+import { backoffMs } from "./retries.js";
 
 describe("failures, retries and cancellation", () => {
   it("retries a throwing delivery 3 times with virtual backoff, then fails", async () => {
@@ -130,5 +130,21 @@ describe("failures, retries and cancellation", () => {
     });
     expect(result.output as number).toBeGreaterThanOrEqual(DEFAULT_START_TIME + 7 * 86_400_000);
     expect(result.output as number).toBeLessThan(DEFAULT_START_TIME + 7 * 86_400_000 + 60_000);
+  });
+});
+
+describe("fault plans", () => {
+  it("leaves the caller's fault plan as it was, so one plan serves two replays alike", async () => {
+    const route = async (context: WorkflowContext<unknown>) => {
+      await context.run("a", () => 1);
+      await context.run("b", () => 2);
+    };
+    const faults = { duplicateDeliveries: [2], duplicateSteps: [1], crashAfterStep: [2], failSteps: [{ stepId: 1, attempts: 1 }], order: [1] };
+    const before = structuredClone(faults);
+    const first = await replay(route, { faults, perturb: false });
+    expect(faults).toEqual(before);
+    const second = await replay(route, { faults, perturb: false });
+    expect(first.deliveries.length).toBeGreaterThan(3); // the faults did act
+    expect(second.deliveries.map((d) => [d.kind, d.status, d.retried])).toEqual(first.deliveries.map((d) => [d.kind, d.status, d.retried]));
   });
 });

@@ -1,6 +1,7 @@
 import { historyExtras } from "../history/extras.js";
 import type { RecordedHistory, ReplayResult } from "../types.js";
-import type { RunState, Simulator } from "./simulator.js";
+import type { Simulator } from "./simulator.js";
+import type { RunState } from "./wire-types.js";
 
 /** A run's result as both drivers return it (findings are added by the detectors afterwards). */
 export function buildResult(run: RunState, seed: number, children: ReplayResult["children"]): Omit<ReplayResult, "findings"> {

@@ -1,4 +1,4 @@
-import type { RunState } from "../engine/simulator.js";
+import type { RunState } from "../engine/wire-types.js";
 import type { RecordedHistory, RunStatus } from "../types.js";
 import { pendingSteps } from "./pending.js";
 

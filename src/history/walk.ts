@@ -4,8 +4,9 @@ import type { Executor, StepHandle } from "../context/executor.js";
 import type { QStashPort } from "../context/io.js";
 import type { LazyStep } from "../context/lazy-step.js";
 import { MockWorkflowContext } from "../context/mock-context.js";
-import { QSTASH_BASE_URL } from "../engine/simulator.js";
-import { originals, patchGlobals } from "../sandbox/globals.js";
+import { closedPort } from "../engine/ports.js";
+import { withDeadline } from "../sandbox/deadline.js";
+import { patchGlobals } from "../sandbox/globals.js";
 import { withReplayLock } from "../sandbox/lock.js";
 import { interceptNetwork } from "../sandbox/network.js";
 import { runInFrame } from "../sandbox/scope.js";
@@ -54,15 +55,7 @@ class WalkStop extends Error {
   }
 }
 
-const CLOSED_PORT: QStashPort = {
-  submitStep() {},
-  submitCall() {},
-  submitWait() {},
-  notify: () => [],
-  submitInvoke() {},
-  webhookBase: () => ({ baseUrl: QSTASH_BASE_URL, userId: "workflow-replay-user" }),
-  deleteRun() {},
-};
+const CLOSED_PORT: QStashPort = closedPort();
 
 /**
  * Matches today's steps to recorded positions: by name first (wherever it was recorded), else in
@@ -225,7 +218,6 @@ export async function walkHistory(
   return withReplayLock(async () => {
     const restore = patchGlobals({ now: () => options.createdAt, origin: options.createdAt, prng: new Prng(options.seed), onRead() {} });
     let stopNetwork: (() => void) | undefined;
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
       stopNetwork = interceptNetwork({ handlers: options.handlers, onRequest() {} });
       const walker = new WalkExecutor(new Matcher(recorded));
@@ -249,11 +241,10 @@ export async function walkHistory(
         () => ({ ended: "returned" as WalkEnd }),
         (error: unknown) => ({ ended: "threw" as WalkEnd, error }),
       );
-      const timeout = new Promise<{ ended: WalkEnd }>((resolve) => {
-        timer = originals.setTimeout(() => resolve({ ended: "stalled" }), options.timeout);
-      });
       const stopped = walker.stoppedPromise.then(() => ({ ended: walker.stopped!.ended }));
-      const outcome: { ended: WalkEnd; error?: unknown } = await Promise.race([settle, stopped, timeout]);
+      const outcome: { ended: WalkEnd; error?: unknown } = await withDeadline(Promise.race([settle, stopped]), options.timeout, () => ({
+        ended: "stalled" as WalkEnd,
+      }));
       let ended = walker.stopped?.ended ?? outcome.ended;
       // context.cancel() ends the route like a return: the plan is complete.
       if (ended === "threw" && walker.abortThrown?.stepName === "cancel") ended = "returned";
@@ -264,7 +255,6 @@ export async function walkHistory(
         ...(ended === "threw" && error !== undefined ? { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) } : {}),
       };
     } finally {
-      if (timer) originals.clearTimeout(timer);
       stopNetwork?.();
       restore();
     }

@@ -1,8 +1,5 @@
-import { QSTASH_BASE_URL } from "../engine/simulator.js";
+import { QSTASH_BASE_URL, SIMULATOR_TOKEN } from "../engine/constants.js";
 import { generateSigningKeys, type SigningKeys } from "./signing.js";
-
-/** The user id in the simulator's token (webhook URLs carry it). */
-const SIMULATOR_USER_ID = "workflow-replay-user";
 
 let processKeys: SigningKeys | undefined;
 
@@ -44,7 +41,7 @@ export function simulatorEnv(
   const env: SimulatorEnv = {
     ...extra,
     QSTASH_URL: QSTASH_BASE_URL,
-    QSTASH_TOKEN: Buffer.from(JSON.stringify({ UserID: SIMULATOR_USER_ID }), "utf8").toString("base64"),
+    QSTASH_TOKEN: SIMULATOR_TOKEN,
     QSTASH_CURRENT_SIGNING_KEY: keys.currentSigningKey,
     QSTASH_NEXT_SIGNING_KEY: keys.nextSigningKey,
   };

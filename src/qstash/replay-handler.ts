@@ -1,8 +1,9 @@
 import type { RequestHandler } from "msw";
 import { createDetectors } from "../detectors/index.js";
 import { finalResult } from "../engine/result.js";
-import type { EndpointDelivery } from "../engine/simulator.js";
-import { simulatorOptions, Simulator, type Endpoint } from "../engine/simulator.js";
+import { Simulator } from "../engine/simulator.js";
+import { simulatorOptions } from "../engine/simulator-options.js";
+import type { Endpoint, EndpointDelivery } from "../engine/wire-types.js";
 import { ReplayUsageError } from "../errors.js";
 import { SHARED_OPTION_NAMES, validateSharedOptions } from "../options.js";
 import { DEFAULT_START_TIME, DEFAULT_URL, serializePayload } from "../replay.js";

@@ -1,6 +1,7 @@
 import type { Step } from "@upstash/workflow";
 import type { CallSubmission, QStashPort, WaitSubmission } from "../context/io.js";
-import type { RunState, Simulator } from "../engine/simulator.js";
+import type { Simulator } from "../engine/simulator.js";
+import type { RunState } from "../engine/wire-types.js";
 import { isQStashHost } from "./env.js";
 import { rawSteps } from "./wire-format.js";
 

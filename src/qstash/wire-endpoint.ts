@@ -1,6 +1,7 @@
-import type { Endpoint, EndpointDelivery, EndpointResponse } from "../engine/simulator.js";
+import type { Endpoint, EndpointDelivery, EndpointResponse } from "../engine/wire-types.js";
 import type { ReplayObserver } from "../engine/observer.js";
-import { originals } from "../sandbox/globals.js";
+import { withDeadline } from "../sandbox/deadline.js";
+import { DeliveryTimeout, timeoutResponse } from "../context/serve/errors.js";
 import { runInFrame } from "../sandbox/scope.js";
 import { signDelivery, type SignatureMode, type SigningKeys } from "./signing.js";
 import { decodeResponse, encodeDelivery } from "./wire-format.js";
@@ -26,7 +27,6 @@ export interface WireEndpointOptions {
   onDelivery(delivery: EndpointDelivery | undefined): void;
 }
 
-class DeliveryTimeout extends Error {}
 
 /**
  * An `Endpoint` that turns every delivery into the HTTP request QStash would send, signs it, hands
@@ -63,34 +63,23 @@ export class WireEndpoint implements Endpoint {
       rawPayload: delivery.kind === "step" ? (delivery.steps[0]?.out as string | undefined) : undefined,
     });
     this.options.onDelivery(delivery);
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = originals.setTimeout(
-          () =>
-            reject(
-              new DeliveryTimeout(
-                `[workflow-replay] Delivery ${delivery.invocation} did not settle within ${this.options.deliveryTimeout} ms: the handler never answered. A step or the code around it awaits something that never resolves (a real timer, an unanswered promise); resolve it or raise the deliveryTimeout option.`,
-              ),
-            ),
-          this.options.deliveryTimeout,
-        );
-      });
       const frame = { owner, invocation: delivery.invocation, dryRun: false };
       let response: Response;
       try {
-        response = await Promise.race([runInFrame(frame, () => this.options.handler(request)), timeout]);
+        response = await withDeadline(runInFrame(frame, () => this.options.handler(request)), this.options.deliveryTimeout, (): never => {
+          throw new DeliveryTimeout(
+            `[workflow-replay] Delivery ${delivery.invocation} did not settle within ${this.options.deliveryTimeout} ms: the handler never answered. A step or the code around it awaits something that never resolves (a real timer, an unanswered promise); resolve it or raise the deliveryTimeout option.`,
+          );
+        });
       } catch (error) {
-        if (error instanceof DeliveryTimeout) {
-          return { status: 0, finishCondition: "halt", error: { name: "ReplayTimeoutError", message: error.message } };
-        }
+        if (error instanceof DeliveryTimeout) return timeoutResponse(error);
         // A framework that lets an error escape answers 500, like a crashed server.
         const e = error instanceof Error ? error : new Error(String(error));
         return { status: 500, error: { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) } };
       }
       return await decodeResponse(response, delivery.kind);
     } finally {
-      originals.clearTimeout(timer);
       this.options.onDelivery(undefined);
     }
   }

@@ -1,6 +1,6 @@
 import type { Step } from "@upstash/workflow";
-import type { EndpointDelivery, EndpointResponse } from "../engine/simulator.js";
-import { AUTH_FAIL_MESSAGE } from "../engine/mock-endpoint.js";
+import { AUTH_FAIL_MESSAGE } from "../context/serve/authorization.js";
+import type { EndpointDelivery, EndpointResponse } from "../engine/wire-types.js";
 import { encodeBase64 } from "../util/base64.js";
 
 /**

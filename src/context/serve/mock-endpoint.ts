@@ -1,0 +1,198 @@
+import type { RouteFunction, WorkflowContext } from "@upstash/workflow";
+import type { ReplayObserver } from "../../engine/observer.js";
+import type { Endpoint, EndpointDelivery, EndpointResponse } from "../../engine/wire-types.js";
+import { withDeadline } from "../../sandbox/deadline.js";
+import { runInFrame, type ScopeFrame } from "../../sandbox/scope.js";
+import type { FailureFunctionArgs } from "../../types.js";
+import { decodeBase64 } from "../../util/base64.js";
+import { nanoid, type Prng } from "../../util/prng.js";
+import { Executor } from "../executor.js";
+import { MockWorkflowContext } from "../mock-context.js";
+import { authFailResponse, dryRun } from "./authorization.js";
+import { DeliveryTimeout, describeHang, errorResponse, mapRouteError, timeoutResponse } from "./errors.js";
+import { deduplicate, lastIsDuplicate } from "./parse-steps.js";
+import { qstashClientStub } from "./qstash-client-stub.js";
+import { callbackRequestBody, callResultStep, contextInit, failureDetails } from "./requests.js";
+
+export interface MockEndpointOptions {
+  route: RouteFunction<any, any>;
+  parsePayload: (raw: string) => unknown;
+  env: Record<string, string | undefined>;
+  prng: Prng;
+  observer: ReplayObserver | undefined;
+  deliveryTimeout: number;
+  failureFunction?: (args: FailureFunctionArgs<any>) => unknown;
+  /** Identity of the replay (scope frames carry it). */
+  owner: object;
+}
+
+/**
+ * Answers deliveries by running the route function on the harness's own context, exactly as
+ * `serve()` would: parse and dedup ({@link deduplicate}), the auth dry run ({@link dryRun}),
+ * callback and failure requests, route execution and error mapping ({@link mapRouteError}).
+ */
+export class MockEndpoint implements Endpoint {
+  private client: WorkflowContext["qstashClient"] | undefined;
+
+  constructor(private readonly options: MockEndpointOptions) {}
+
+  hasFailureCallback(): boolean {
+    return this.options.failureFunction !== undefined;
+  }
+
+  async deliver(delivery: EndpointDelivery): Promise<EndpointResponse> {
+    switch (delivery.kind) {
+      case "step":
+        return this.deliverSteps(delivery);
+      case "callback":
+        return this.deliverCallback(delivery);
+      case "failure-callback":
+        return this.deliverFailure(delivery);
+    }
+  }
+
+  private init(delivery: EndpointDelivery, payload: unknown) {
+    return contextInit(delivery, payload, delivery.port, this.options.env, (this.client ??= qstashClientStub()));
+  }
+
+  private deadline<T>(work: Promise<T>, describe: () => string): Promise<T> {
+    return withDeadline(work, this.options.deliveryTimeout, (): never => {
+      throw new DeliveryTimeout(describe());
+    });
+  }
+
+  private async deliverSteps(delivery: EndpointDelivery): Promise<EndpointResponse> {
+    const { observer, owner, route, deliveryTimeout } = this.options;
+    if (lastIsDuplicate(delivery.steps)) return { status: 200, finishCondition: "duplicate-step" };
+    const steps = deduplicate(delivery.steps);
+    const rawPayload = steps[0]!.out as string;
+    const invocation = delivery.invocation;
+    observer?.deliveryStart?.({ invocation, kind: "step", retried: delivery.retried, bodySteps: steps.length, rawPayload });
+    const frame: ScopeFrame = { owner, invocation, dryRun: false };
+    let payload: unknown;
+    try {
+      payload = this.options.parsePayload(rawPayload);
+    } catch (error) {
+      return errorResponse(500, error);
+    }
+    const init = this.init(delivery, payload);
+    let executor: Executor | undefined;
+    let returned: { value: unknown } | undefined;
+    const dry: { caught?: { stepName: string; error: Error } } = {};
+    const end = (response: EndpointResponse, routeReturned: boolean): EndpointResponse => {
+      observer?.deliveryEnd?.({
+        invocation,
+        payload,
+        rawPayload,
+        status: response.status,
+        outcome: response.finishCondition ?? "error",
+        abortThrown: executor?.abortThrown,
+        routeReturned,
+        ...(returned ? { returned } : {}),
+        ...(dry.caught ? { dryRunAbortCaught: dry.caught } : {}),
+        reparse: () => this.options.parsePayload(rawPayload),
+        issued: executor?.issued ?? [],
+      });
+      return response;
+    };
+    try {
+      const auth = await this.deadline(dryRun(route, init, frame, dry), () =>
+        `[workflow-replay] Delivery ${invocation} did not settle within ${deliveryTimeout} ms: the code before the first step (auth dry run) awaits something that never resolves.`,
+      );
+      if (auth === "run-ended") return end(authFailResponse(), true);
+      if (auth !== "step-found") return end(errorResponse(500, auth.error), false);
+
+      executor = new Executor(steps, this.runtime(delivery, frame, () => executor!), invocation, "run", observer);
+      const context = new MockWorkflowContext(init, executor);
+      let result: unknown;
+      try {
+        result = await this.deadline(
+          runInFrame(frame, () => route(context as unknown as WorkflowContext<unknown>)),
+          () => describeHang(invocation, deliveryTimeout, executor!),
+        );
+      } catch (error) {
+        if (error instanceof DeliveryTimeout) throw error;
+        return end(mapRouteError(error, delivery.port), false);
+      }
+      returned = { value: result };
+      let body: string | undefined;
+      try {
+        body = JSON.stringify(result);
+      } catch (error) {
+        return end(errorResponse(500, error), true);
+      }
+      delivery.port.deleteRun(body, false);
+      return end({ status: 200, finishCondition: "success", replayed: executor.replayed }, true);
+    } catch (error) {
+      if (error instanceof DeliveryTimeout) return end(timeoutResponse(error), false);
+      throw error;
+    }
+  }
+
+  private runtime(delivery: EndpointDelivery, frame: ScopeFrame, executor: () => Executor) {
+    const { prng } = this.options;
+    return {
+      port: delivery.port,
+      workflowRunId: delivery.run.workflowRunId,
+      url: delivery.run.url,
+      randomId: (length: number) => nanoid(prng, length),
+      runStepFunction<T>(name: string, stepId: number, fn: () => T | Promise<T>): T | Promise<T> {
+        return runInFrame({ ...frame, step: { name, id: stepId } }, () => executor().wrapStep(name, fn));
+      },
+    };
+  }
+
+  /** A `context.call` callback: dry run with the callback body as payload, then record the result step. */
+  private async deliverCallback(delivery: EndpointDelivery): Promise<EndpointResponse> {
+    const callback = delivery.callback!;
+    const frame: ScopeFrame = { owner: this.options.owner, invocation: delivery.invocation, dryRun: true };
+    this.options.observer?.deliveryStart?.({
+      invocation: delivery.invocation,
+      kind: "callback",
+      retried: delivery.retried,
+      bodySteps: 0,
+      rawPayload: undefined,
+    });
+    const auth = await dryRun(this.options.route, this.init(delivery, callbackRequestBody(callback)), frame);
+    if (auth === "run-ended") return authFailResponse();
+    if (auth !== "step-found") return errorResponse(500, auth.error);
+    const step = callResultStep(callback);
+    if (step) delivery.port.submitStep(step);
+    return { status: 200, finishCondition: "fromCallback" };
+  }
+
+  /** The failure callback: dry run, then `failureFunction` with the SDK's arguments. */
+  private async deliverFailure(delivery: EndpointDelivery): Promise<EndpointResponse> {
+    const failure = delivery.failure!;
+    const failureFunction = this.options.failureFunction;
+    if (!failureFunction) return { status: 200, finishCondition: "failure-callback-undefined" };
+    const { failResponse, failStack } = failureDetails(failure);
+    let payload: unknown;
+    try {
+      payload = failure.sourceBody ? this.options.parsePayload(decodeBase64(failure.sourceBody)) : undefined;
+    } catch (error) {
+      return errorResponse(500, error);
+    }
+    const frame: ScopeFrame = { owner: this.options.owner, invocation: delivery.invocation, dryRun: true };
+    const init = this.init(delivery, payload);
+    const auth = await dryRun(this.options.route, init, frame);
+    if (auth === "run-ended") return errorResponse(500, new Error("Not authorized to run the failure function."));
+    if (auth !== "step-found") return errorResponse(500, auth.error);
+    const executor: Executor = new Executor([], this.runtime(delivery, frame, () => executor), delivery.invocation, "run", undefined);
+    const context = new MockWorkflowContext(init, executor);
+    try {
+      const result = await runInFrame({ ...frame, dryRun: false, harness: true }, () =>
+        failureFunction({
+          context: context as unknown as WorkflowContext<unknown>,
+          failStatus: failure.status,
+          failResponse,
+          failHeaders: failure.header,
+          failStack,
+        }),
+      );
+      return { status: 200, finishCondition: "failure-callback-executed", result };
+    } catch (error) {
+      return errorResponse(500, error);
+    }
+  }
+}

@@ -1,0 +1,36 @@
+import type { RequestHandler } from "msw";
+import type { DeliveryRecord, EventSpec, FaultPlan, ReplayOptions, WebhookRequestSpec } from "../types.js";
+import type { Prng } from "../util/prng.js";
+import type { Endpoint, RunState } from "./wire-types.js";
+
+/** What the QStash model is configured with. */
+export interface SimulatorOptions {
+  startTime: number;
+  prng: Prng;
+  events: Record<string, unknown | EventSpec>;
+  webhooks: Record<string, WebhookRequestSpec>;
+  handlers: readonly RequestHandler[];
+  maxInvocations: number;
+  until?: number;
+  /** Read only: the simulator keeps what it uses up in its own state. */
+  faults?: FaultPlan;
+  /** Endpoint for a child workflow id (invoke, call({ workflow })). */
+  endpointFor(workflowId: string): Endpoint | undefined;
+  /** Called after every delivery (the report and the detectors listen). */
+  onDelivery?(run: RunState, record: DeliveryRecord): void;
+}
+
+/** The simulator options both drivers derive from `ReplayOptions`. */
+export function simulatorOptions(
+  options: Pick<ReplayOptions, "events" | "webhooks" | "maxInvocations" | "until" | "faults">,
+  rest: Pick<SimulatorOptions, "startTime" | "prng" | "handlers" | "endpointFor" | "onDelivery">,
+): SimulatorOptions {
+  return {
+    ...rest,
+    events: (options.events ?? {}) as Record<string, unknown>,
+    webhooks: options.webhooks ?? {},
+    maxInvocations: options.maxInvocations ?? 5_000,
+    until: options.until,
+    faults: options.faults,
+  };
+}
