@@ -1,7 +1,7 @@
 import type { RouteFunction, WorkflowContext } from "@upstash/workflow";
 import type { ReplayObserver } from "../../engine/observer.js";
 import type { Endpoint, EndpointDelivery, EndpointResponse } from "../../engine/wire-types.js";
-import { withDeadline } from "../../sandbox/deadline.js";
+import { Deadline } from "../../sandbox/deadline.js";
 import { runInFrame, type ScopeFrame } from "../../sandbox/scope.js";
 import type { FailureFunctionArgs } from "../../types.js";
 import { decodeBase64 } from "../../util/base64.js";
@@ -55,12 +55,6 @@ export class MockEndpoint implements Endpoint {
     return contextInit(delivery, payload, delivery.port, this.options.env, (this.client ??= qstashClientStub()));
   }
 
-  private deadline<T>(work: Promise<T>, describe: () => string): Promise<T> {
-    return withDeadline(work, this.options.deliveryTimeout, (): never => {
-      throw new DeliveryTimeout(describe());
-    });
-  }
-
   private async deliverSteps(delivery: EndpointDelivery): Promise<EndpointResponse> {
     const { observer, owner, route, deliveryTimeout } = this.options;
     if (lastIsDuplicate(delivery.steps)) return { status: 200, finishCondition: "duplicate-step" };
@@ -95,10 +89,12 @@ export class MockEndpoint implements Endpoint {
       });
       return response;
     };
+    // One timer for the whole delivery; `hung` names the phase running when it fires.
+    let hung = () =>
+      `[workflow-replay] Delivery ${invocation} did not settle within ${deliveryTimeout} ms: the code before the first step (auth dry run) awaits something that never resolves.`;
+    const deadline = new Deadline(deliveryTimeout, () => new DeliveryTimeout(hung()));
     try {
-      const auth = await this.deadline(dryRun(route, init, frame, dry), () =>
-        `[workflow-replay] Delivery ${invocation} did not settle within ${deliveryTimeout} ms: the code before the first step (auth dry run) awaits something that never resolves.`,
-      );
+      const auth = await deadline.race(dryRun(route, init, frame, dry));
       if (auth === "run-ended") return end(authFailResponse(), true);
       if (auth !== "step-found") return end(errorResponse(500, auth.error), false);
 
@@ -106,10 +102,8 @@ export class MockEndpoint implements Endpoint {
       const context = new MockWorkflowContext(init, executor);
       let result: unknown;
       try {
-        result = await this.deadline(
-          runInFrame(frame, () => route(context as unknown as WorkflowContext<unknown>)),
-          () => describeHang(invocation, deliveryTimeout, executor!),
-        );
+        hung = () => describeHang(invocation, deliveryTimeout, executor!);
+        result = await deadline.race(runInFrame(frame, () => route(context as unknown as WorkflowContext<unknown>)));
       } catch (error) {
         if (error instanceof DeliveryTimeout) throw error;
         return end(mapRouteError(error, delivery.port), false);
@@ -126,6 +120,8 @@ export class MockEndpoint implements Endpoint {
     } catch (error) {
       if (error instanceof DeliveryTimeout) return end(timeoutResponse(error), false);
       throw error;
+    } finally {
+      deadline.clear();
     }
   }
 
