@@ -18,6 +18,7 @@ import { patchGlobals, type GlobalsController } from "./sandbox/globals.js";
 import { userLocation } from "./sandbox/location.js";
 import { withReplayLock } from "./sandbox/lock.js";
 import { interceptNetwork } from "./sandbox/network.js";
+import { AppQStash } from "./qstash/app-qstash.js";
 import { currentFrame, runInFrame } from "./sandbox/scope.js";
 import type { ReplayOptions, ReplayResult } from "./types.js";
 import { nanoid, Prng } from "./util/prng.js";
@@ -219,11 +220,13 @@ async function runReplay(
     owner,
   });
 
+  const appQStash = new AppQStash(() => sim.now);
   const restoreGlobals = patchGlobals(session.ctrl);
   let stopNetwork: (() => void) | undefined;
   try {
     stopNetwork = interceptNetwork({
       handlers,
+      fallback: (request) => appQStash.answer(request),
       onRequest(request) {
         const frame = currentFrame();
         if (!frame || frame.owner !== owner || frame.harness) return;
@@ -248,7 +251,7 @@ async function runReplay(
       resume ? { steps: resume.steps, createdAt: resume.createdAt } : undefined,
     );
     await sim.runToEnd();
-    const partial = finalResult(sim, run, seed);
+    const partial = { ...finalResult(sim, run, seed), published: appQStash.published };
     // The passes only change what Math.random, Date, crypto and performance return; a run that never
     // read them outside a step cannot plan differently under them, so the passes are skipped.
     const passes = async () => (outsideReads > 0 ? perturbationPasses(session, route, run, parsePayload, env, deliveryTimeout) : []);

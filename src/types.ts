@@ -223,7 +223,39 @@ export interface ReplayResult<TOutput = unknown> {
   /** What `failureFunction` returned, when it ran. */
   failureFunctionResult?: unknown;
   /** Runs started by `context.invoke` / `context.call({ workflow })`, by run id. */
-  children: Record<string, Omit<ReplayResult, "children">>;
+  children: Record<string, Omit<ReplayResult, "children" | "published">>;
+  /**
+   * What the application itself sent to QStash during the replay (`@upstash/qstash`'s `Client`:
+   * publish, batch, enqueue, schedules), in order, when no msw handler answered it. Recorded, never
+   * delivered, and never part of the run's history.
+   */
+  published: PublishedMessage[];
+}
+
+/** One message (or schedule) the application sent to QStash itself, as the QStash model accepted it. */
+export interface PublishedMessage {
+  /** Which QStash API took it. */
+  api: "publish" | "batch" | "enqueue" | "schedule";
+  /** Where QStash would deliver it: a URL, a URL group name, or an api provider's URL. */
+  destination: string;
+  /** The message body as sent (JSON text for `publishJSON`). */
+  body: string | undefined;
+  /** Headers QStash would forward to the destination (`Upstash-Forward-*` without the prefix), and content-type. */
+  headers: Record<string, string>;
+  /** `Upstash-Delay`, e.g. "10s". */
+  delay?: string;
+  /** `Upstash-Not-Before`, unix seconds. */
+  notBefore?: number;
+  /** `Upstash-Method` (the method QStash would deliver with). */
+  method?: string;
+  /** The queue of an `enqueue`. */
+  queue?: string;
+  /** The cron expression of a schedule. */
+  cron?: string;
+  /** The id QStash answered with (message id, or schedule id). Deterministic: `msg_app_1`, `scd_app_2`... */
+  messageId: string;
+  /** The delivery during which it was sent (absent when sent outside any delivery). */
+  invocation?: number;
 }
 
 export type { Step, StepType };

@@ -4,7 +4,7 @@ import type { Simulator } from "./simulator.js";
 import type { RunState } from "./wire-types.js";
 
 /** A run's result as both drivers return it (findings are added by the detectors afterwards). */
-export function buildResult(run: RunState, seed: number, children: ReplayResult["children"]): Omit<ReplayResult, "findings"> {
+export function buildResult(run: RunState, seed: number, children: ReplayResult["children"]): Omit<ReplayResult, "findings" | "published"> {
   const status = run.status === "running" ? "waiting" : run.status;
   const history: RecordedHistory = {
     format: "workflow-replay/history@1",
@@ -36,14 +36,14 @@ export function buildResult(run: RunState, seed: number, children: ReplayResult[
  * The root run's result once the simulation stopped: a halted simulation (runaway, hung delivery,
  * harness error) fails a run still in flight, and every other run is reported as a child.
  */
-export function finalResult(sim: Simulator, run: RunState, seed: number): Omit<ReplayResult, "findings"> {
+export function finalResult(sim: Simulator, run: RunState, seed: number): Omit<ReplayResult, "findings" | "published"> {
   if (sim.halted && run.status === "running") {
     run.status = "failed";
     run.error = sim.halted;
   }
   const children: ReplayResult["children"] = {};
   for (const [id, child] of sim.runs) {
-    if (id !== run.workflowRunId) children[id] = { ...buildResult(child, seed, {}), findings: [] } as Omit<ReplayResult, "children">;
+    if (id !== run.workflowRunId) children[id] = { ...buildResult(child, seed, {}), findings: [] } as Omit<ReplayResult, "children" | "published">;
   }
   return buildResult(run, seed, children);
 }

@@ -14,6 +14,7 @@ import { currentFrame } from "../sandbox/scope.js";
 import type { ReplayOptions, ReplayResult } from "../types.js";
 import { nanoid, Prng } from "../util/prng.js";
 import { simulatorSigningKeys } from "./env.js";
+import { AppQStash } from "./app-qstash.js";
 import { QStashRestApi } from "./rest-api.js";
 import { currentSdkScope } from "./sdk-scope.js";
 import type { SignatureMode, SigningKeys } from "./signing.js";
@@ -164,6 +165,7 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
     }),
   );
   const api = new QStashRestApi({ sim, currentPort: () => current?.port });
+  const appQStash = new AppQStash(() => sim.now);
 
   const ctrl: GlobalsController = {
     now: () => sim.now,
@@ -185,6 +187,7 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
     stopNetwork = interceptNetwork({
       handlers,
       internal: (request) => api.answer(request),
+      fallback: (request) => appQStash.answer(request),
       onRequest(request) {
         const frame = currentFrame();
         if (!frame || frame.owner !== owner || frame.harness || !observer?.requestSeen) return;
@@ -211,7 +214,7 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
       endpoint: rootEndpoint,
     });
     await sim.runToEnd();
-    const partial = finalResult(sim, run, seed);
+    const partial = { ...finalResult(sim, run, seed), published: appQStash.published };
     // No perturbation passes: they re-run a route function, and a handler hides it.
     const findings = await detectors.finish(partial, async () => []);
     return { ...partial, findings };

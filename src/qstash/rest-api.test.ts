@@ -14,17 +14,18 @@ describe("QStashRestApi", () => {
   });
 
   it("answers QStash's real hosts too, so nothing leaves the process", async () => {
-    const response = await api().answer(new Request("https://qstash.upstash.io/v2/batch", { method: "POST", body: "[]" }));
-    expect(response?.status).toBe(200);
-    expect(await response?.json()).toEqual([]);
+    const response = await api().answer(new Request("https://qstash.upstash.io/v2/workflows/runs/wfr_nope"));
+    expect(response?.status).toBe(404);
   });
 
-  it("says which QStash API it does not simulate", async () => {
-    const response = await api().answer(new Request("https://qstash-eu-central-1.upstash.io/v2/schedules"));
-    expect(response?.status).toBe(501);
-    expect(((await response!.json()) as { error: string }).error).toMatchInlineSnapshot(
-      `"[workflow-replay] Failed to answer GET /v2/schedules: the QStash simulator does not implement this API. Only the calls the workflow SDK makes while running a workflow are simulated."`,
-    );
+  it("leaves the application's own QStash calls to the user's handlers and the QStash model", async () => {
+    const a = api();
+    expect(await a.answer(new Request("https://qstash-eu-central-1.upstash.io/v2/schedules"))).toBeUndefined();
+    expect(await a.answer(new Request("https://qstash.upstash.io/v2/publish/https://mail.test/x", { method: "POST", body: "{}" }))).toBeUndefined();
+    expect(await a.answer(new Request("https://qstash.upstash.io/v2/batch", { method: "POST", body: JSON.stringify([{ destination: "https://a.test", headers: {} }]) }))).toBeUndefined();
+    // A message naming a run the simulator does not know (a trigger of a new run) is the application's too.
+    const trigger = new Request("https://qstash.upstash.io/v2/publish/https://a.test", { method: "POST", headers: { "Upstash-Workflow-RunId": "wfr_other" }, body: "{}" });
+    expect(await a.answer(trigger)).toBeUndefined();
   });
 
   it("answers the lazy fetch of an unknown run with 404, as QStash does for an ended run", async () => {

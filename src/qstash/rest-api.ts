@@ -2,6 +2,7 @@ import type { Step } from "@upstash/workflow";
 import type { CallSubmission, QStashPort, WaitSubmission } from "../context/io.js";
 import type { Simulator } from "../engine/simulator.js";
 import type { RunState } from "../engine/wire-types.js";
+import { isWorkflowTraffic } from "./app-qstash.js";
 import { isQStashHost } from "./env.js";
 import { rawSteps } from "./wire-format.js";
 
@@ -73,6 +74,9 @@ export class QStashRestApi {
     if (!isQStashHost(url) || !url.pathname.startsWith("/v2/")) return undefined;
     const parts = url.pathname.split("/").slice(2).map(decodeURIComponent);
     const method = request.method.toUpperCase();
+    // The application's own QStash calls are not the workflow's: the user's handlers and the QStash model answer them.
+    const batchBody = method === "POST" && parts[0] === "batch" ? await request.clone().text() : undefined;
+    if (!isWorkflowTraffic(url.pathname, request.headers, (id) => this.options.sim.runs.has(id), batchBody)) return undefined;
     try {
       if (method === "POST" && parts[0] === "batch") return this.batch(JSON.parse(await request.text()) as BatchMessage[]);
       if (method === "POST" && parts[0] === "publish") {

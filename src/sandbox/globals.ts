@@ -1,4 +1,4 @@
-import type { Prng } from "../util/prng.js";
+import { Prng } from "../util/prng.js";
 
 /** A global read whose value is not recorded by the workflow's history. */
 export type NondeterministicSource =
@@ -35,6 +35,27 @@ export interface GlobalsController {
 
 let patched = false;
 
+/**
+ * Libraries of the harness's own machinery that draw random numbers for themselves: msw's
+ * interceptors (a request id per intercepted request) and the SDK and its QStash client (message
+ * and run ids). The two drivers make different numbers of such requests (replayHandler() also
+ * intercepts the SDK's QStash traffic), so their draws come from a stream of their own and the
+ * user's stream is drawn identically in both drivers (decision 1501).
+ */
+const OWN_DRAWERS = /[\\/]node_modules[\\/](?:@mswjs[\\/]interceptors|msw|@upstash[\\/]workflow|@upstash[\\/]qstash)[\\/]/;
+
+/** Whether the caller of the patched function (two frames up) is one of {@link OWN_DRAWERS}. Cheap: a 3-frame stack. */
+function drawnByMachinery(): boolean {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 3;
+  const stack = new Error().stack;
+  Error.stackTraceLimit = limit;
+  if (!stack) return false;
+  const lines = stack.split("\n");
+  const caller = lines[3];
+  return caller !== undefined && OWN_DRAWERS.test(caller);
+}
+
 /** Own-property patch of `target[key]`, undone by the returned function. */
 function patchOwn(target: object, key: string, value: unknown): () => void {
   const had = Object.prototype.hasOwnProperty.call(target, key);
@@ -55,9 +76,11 @@ export function patchGlobals(ctrl: GlobalsController): () => void {
   patched = true;
   const OriginalDate = originals.Date;
   const restorers: Array<() => void> = [];
+  const machinery = new Prng(0x6d616368);
 
   restorers.push(
     patchOwn(Math, "random", function random() {
+      if (drawnByMachinery()) return machinery.next();
       ctrl.onRead("Math.random");
       return ctrl.prng.next();
     }),
@@ -93,15 +116,17 @@ export function patchGlobals(ctrl: GlobalsController): () => void {
   const cryptoObj = originals.crypto;
   restorers.push(
     patchOwn(cryptoObj, "randomUUID", function randomUUID() {
+      if (drawnByMachinery()) return machinery.uuid();
       ctrl.onRead("crypto.randomUUID");
       return ctrl.prng.uuid();
     }),
   );
   restorers.push(
     patchOwn(cryptoObj, "getRandomValues", function getRandomValues<T extends ArrayBufferView | null>(array: T): T {
-      ctrl.onRead("crypto.getRandomValues");
+      const own = drawnByMachinery();
+      if (!own) ctrl.onRead("crypto.getRandomValues");
       if (array && ArrayBuffer.isView(array)) {
-        ctrl.prng.fill(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+        (own ? machinery : ctrl.prng).fill(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
       }
       return array;
     }),

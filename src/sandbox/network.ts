@@ -9,6 +9,8 @@ export interface NetworkController {
   internal?: (request: Request) => Promise<Response | undefined>;
   /** The user's msw handlers. */
   handlers: readonly RequestHandler[];
+  /** Answers what no user handler answered (the application's own QStash calls), before the request fails. */
+  fallback?: (request: Request) => Promise<Response | undefined>;
   /** Called for every request the workflow makes (after the internal ones are filtered out). */
   onRequest(request: Request): void;
 }
@@ -55,6 +57,11 @@ export function interceptNetwork(ctrl: NetworkController): () => void {
     const response = await answerWithHandlers(ctrl.handlers, request.clone());
     if (response) {
       controller.respondWith(response);
+      return;
+    }
+    const fallback = ctrl.fallback ? await ctrl.fallback(request.clone()) : undefined;
+    if (fallback) {
+      controller.respondWith(fallback);
       return;
     }
     controller.errorWith(new TypeError(unhandledRequestMessage(request)));

@@ -16,6 +16,8 @@ export interface Comparable {
   endedAt: number;
   error?: { status: number; name: string; message: string; stepName?: string };
   failureFunctionResult?: unknown;
+  /** The application's own QStash messages (decision 1500). */
+  published: ReplayResult["published"];
 }
 
 export function comparable(result: ReplayResult): Comparable {
@@ -37,6 +39,7 @@ export function comparable(result: ReplayResult): Comparable {
         }
       : {}),
     ...(result.failureFunctionResult !== undefined ? { failureFunctionResult: result.failureFunctionResult } : {}),
+    published: result.published,
   };
 }
 

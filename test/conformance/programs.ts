@@ -1,5 +1,6 @@
 import type { WorkflowContext } from "@upstash/workflow";
 import { WorkflowNonRetryableError } from "@upstash/workflow";
+import { Client } from "@upstash/qstash";
 import fc from "fast-check";
 import { http, HttpResponse } from "msw";
 
@@ -11,7 +12,11 @@ export type Leaf =
   | { t: "notify"; event: number; data: fc.JsonValue }
   | { t: "flaky"; failures: number; value: fc.JsonValue }
   | { t: "call"; target: keyof typeof TARGETS; retries: number }
-  | { t: "wait"; event: number; timeout: number };
+  | { t: "wait"; event: number; timeout: number }
+  /** A step whose result is drawn from Math.random() and crypto.randomUUID(). */
+  | { t: "random"; draws: number }
+  /** A step that publishes with @upstash/qstash's own Client (the application's QStash traffic). */
+  | { t: "publish"; api: "publishJSON" | "batchJSON" | "enqueueJSON" | "schedule"; delay: number };
 
 export type Node =
   | Leaf
@@ -69,6 +74,15 @@ const leaf: fc.Arbitrary<Leaf> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant("wait" as const), event: fc.integer({ min: 0, max: 3 }), timeout: fc.integer({ min: 1, max: 3_600 }) }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("notify" as const), event: fc.integer({ min: 0, max: 3 }), data: json }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constant("flaky" as const), failures: fc.integer({ min: 1, max: 3 }), value: json }) },
+  { weight: 2, arbitrary: fc.record({ t: fc.constant("random" as const), draws: fc.integer({ min: 1, max: 3 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      t: fc.constant("publish" as const),
+      api: fc.constantFrom("publishJSON" as const, "batchJSON" as const, "enqueueJSON" as const, "schedule" as const),
+      delay: fc.integer({ min: 0, max: 600 }),
+    }),
+  },
 );
 
 const node: fc.Memo<Node> = fc.memo((depth) => {
@@ -154,6 +168,24 @@ export function routeOf(program: Program): (context: WorkflowContext<unknown>) =
         }
         case "wait":
           return context.waitForEvent(stepName, `evt-${l.event}`, { timeout: l.timeout });
+        case "random":
+          return context.run(stepName, () => Array.from({ length: l.draws }, () => [Math.random(), crypto.randomUUID()]));
+        case "publish":
+          return context.run(stepName, async () => {
+            const client = new Client({ token: "app-token" });
+            const url = `https://app.test/${stepName}`;
+            const body = { step: stepName };
+            switch (l.api) {
+              case "publishJSON":
+                return (await client.publishJSON({ url, body, delay: l.delay })).messageId;
+              case "batchJSON":
+                return (await client.batchJSON([{ url, body }, { url, body, delay: l.delay }])).map((m) => m.messageId);
+              case "enqueueJSON":
+                return (await client.queue({ queueName: "q" }).enqueueJSON({ url, body })).messageId;
+              case "schedule":
+                return (await client.schedules.create({ destination: url, cron: `*/${(l.delay % 59) + 1} * * * *` })).scheduleId;
+            }
+          });
       }
     };
     const exec = async (nodes: Node[]): Promise<void> => {
