@@ -3,6 +3,32 @@ import { defineConfig } from "vitest/config";
 
 const dist = (file: string) => fileURLToPath(new URL(`./dist/${file}`, import.meta.url));
 
+/**
+ * Files that start child processes (a packed install, a vitest or node --test child, the real CLI
+ * binary, `npm run demo`): they run in forks, isolated, in the e2e project.
+ */
+const E2E = [
+  "test/smoke/pack.test.ts",
+  "test/cli/cli-binary.test.ts",
+  "test/vitest/matchers.test.ts",
+  "test/report/readme-output.test.ts",
+  "examples/demo.test.ts",
+  "examples/node-test/node-test.test.ts",
+];
+
+/** Only in `npm run test:full` (CI): what the fast suite covers another way, at full cost. */
+const FULL_ONLY = ["test/smoke/pack.test.ts"];
+
+/**
+ * `npm test` is the fast suite: JS-only build, in-process files on threads without per-file
+ * isolation (the SDK, msw and fast-check are imported once per worker), the conformance property
+ * at a smaller run count. `npm run test:full` (WORKFLOW_REPLAY_FULL=1, what CI runs) restores
+ * today's run counts, isolates every file and adds the packed-install smoke test.
+ */
+const full = process.env.WORKFLOW_REPLAY_FULL === "1";
+
+const inProcess = full ? { pool: "forks" as const, isolate: true } : { pool: "threads" as const, isolate: false };
+
 export default defineConfig({
   resolve: {
     // Examples and integration tests import the BUILT package, so what ships is what is tested
@@ -13,15 +39,41 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts", "examples/**/*.test.ts"],
     testTimeout: 30_000,
-    typecheck: {
-      // `vitest run` also type-checks the *.test-d.ts files (the vitest matcher augmentation).
-      enabled: true,
-      include: ["test/**/*.test-d.ts"],
-      tsconfig: "./test/vitest/tsconfig.typecheck.json",
-      // Errors in source files are `npm run typecheck`'s job; here only the type tests count.
-      ignoreSourceErrors: true,
-    },
+    env: { CONFORMANCE_RUNS: process.env.CONFORMANCE_RUNS ?? (full ? "500" : "60") },
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["src/**/*.test.ts"], ...inProcess },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
+          exclude: E2E,
+          ...inProcess,
+        },
+      },
+      {
+        extends: true,
+        test: { name: "e2e", include: E2E, exclude: full ? [] : FULL_ONLY, pool: "forks", isolate: true },
+      },
+      {
+        extends: true,
+        test: {
+          name: "types",
+          include: [],
+          typecheck: {
+            // The type tests (*.test-d.ts: the vitest matcher augmentation), checked by tsc.
+            enabled: true,
+            include: ["test/**/*.test-d.ts"],
+            tsconfig: "./test/vitest/tsconfig.typecheck.json",
+            // Errors in source files are `npm run typecheck`'s job; here only the type tests count.
+            ignoreSourceErrors: true,
+          },
+        },
+      },
+    ],
   },
 });

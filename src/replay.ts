@@ -279,7 +279,11 @@ async function perturbationPasses(
     const issued: StepIssuedEvent[] = [];
     const groups: GroupFormedEvent[] = [];
     const collector: ReplayObserver = {
-      stepIssued: (e) => issued.push({ ...e, location: () => undefined }),
+      stepIssued: (e) => {
+        // the call site is kept (duplicate-step-name compares it); the location is never resolved here
+        const site = e.site();
+        issued.push({ ...e, location: () => undefined, site: () => site });
+      },
       groupFormed: (e) => groups.push(e),
     };
     const frame = { owner: {}, invocation: 0, dryRun: false };

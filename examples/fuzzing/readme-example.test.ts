@@ -10,7 +10,7 @@ type Payload = { pipeline: Array<"fetch" | "summarize" | "email"> };
 const route = async (context: WorkflowContext<Payload>) => {
   let text = "";
   for (const [i, stage] of context.requestPayload.pipeline.entries()) {
-    // name it `stage` alone and the property fails: duplicate-step-name, shrunk to a pipeline like ["fetch","fetch"]
+    // name it `stage` alone and, with checks: { "duplicate-step-name": "error" }, the property fails, shrunk to ["fetch","fetch"]
     text = await context.run(`${stage}-${i}`, async () => {
       if (stage !== "email") return `${text}>${stage}`;
       await fetch("https://mail.test/send", {

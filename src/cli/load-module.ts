@@ -56,7 +56,7 @@ export async function loadRoute(target: string, cwd: string): Promise<RouteFunct
     throw new UsageError(`Failed to load the workflow module ${file}: ${(error as Error)?.stack ?? String(error)}`);
   }
   if (!(exportName in module)) {
-    const names = Object.keys(module).filter((k) => k !== "__esModule");
+    const names = Object.keys(module).filter((k) => k !== "__esModule").sort();
     throw new UsageError(
       `Failed to find export "${exportName}" in ${file}. It exports: ${names.length ? names.join(", ") : "nothing"}. Write the target as ${file}#<one of those>.`,
     );

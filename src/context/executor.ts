@@ -5,6 +5,7 @@ import { captureSite, userLocation, type CapturedSite } from "../sandbox/locatio
 import { currentFrame } from "../sandbox/scope.js";
 import { exactPath } from "./exact-path.js";
 import type { LazyStep, StepRuntime } from "./lazy-step.js";
+import { validateParallelSteps, validateStep } from "./validate-steps.js";
 
 /**
  * Whether user code consumed a step's promise. Only steps at or beyond the history frontier (the ones
@@ -467,36 +468,5 @@ function stackless<T>(make: () => T): T {
     return make();
   } finally {
     Error.stackTraceLimit = limit;
-  }
-}
-
-/** The SDK's `validateStep`: name first, then type. */
-export function validateStep(lazy: { stepName: string; stepType: string }, step: Step): void {
-  if (lazy.stepName !== step.stepName) {
-    throw new WorkflowError(
-      `Incompatible step name. Expected '${lazy.stepName}', got '${step.stepName}' from the request`,
-    );
-  }
-  if (lazy.stepType !== step.stepType) {
-    throw new WorkflowError(
-      `Incompatible step type. Expected '${lazy.stepType}', got '${step.stepType}' from the request`,
-    );
-  }
-}
-
-function validateParallelSteps(lazySteps: LazyStep[], steps: Step[]): void {
-  try {
-    steps.forEach((step, i) => validateStep(lazySteps[i]!, step));
-  } catch (error) {
-    if (isInstanceOf(error, WorkflowError)) {
-      throw new WorkflowError(
-        `Incompatible steps detected in parallel execution: ${(error as Error).message}\n` +
-          `  > Step Names from the request: ${JSON.stringify(steps.map((s) => s.stepName))}\n` +
-          `    Step Types from the request: ${JSON.stringify(steps.map((s) => s.stepType))}\n` +
-          `  > Step Names expected: ${JSON.stringify(lazySteps.map((s) => s.stepName))}\n` +
-          `    Step Types expected: ${JSON.stringify(lazySteps.map((s) => s.stepType))}`,
-      );
-    }
-    throw error;
   }
 }

@@ -8,8 +8,8 @@ export const DEFAULT_SEVERITY: Record<FindingKind, Severity> = {
   nondeterminism: "error",
   "nondeterministic-source": "warning",
   "side-effect-outside-step": "error",
-  "duplicate-step-name": "error",
-  "non-serializable-result": "error",
+  "duplicate-step-name": "warning",
+  "non-serializable-result": "warning",
   "nested-step": "error",
   "swallowed-abort": "error",
   "unawaited-step": "error",
@@ -84,7 +84,10 @@ export function createDetectors(checks: ChecksOption = {}): DetectorSet {
     wantsPerturbation: detectors.some((d) => d.kind === "nondeterminism"),
     async finish(result, passes) {
       let cached: Promise<PerturbationPass[]> | undefined;
-      const once = () => (cached ??= passes());
+      // Once the run's own plan diverged (an error the SDK fails on), the perturbed passes — which
+      // re-run user code — add nothing: they run only while no such divergence is known.
+      const diverged = () => findings.some((f) => f.kind === "nondeterminism" && f.severity === "error");
+      const once = () => (diverged() ? Promise.resolve([]) : (cached ??= passes()));
       for (const d of detectors) await d.finish?.(result, once);
       return findings;
     },

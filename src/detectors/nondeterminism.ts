@@ -63,11 +63,17 @@ const HINT = `Everything outside steps runs again on every delivery; only step r
 export const nondeterminism: DetectorFactory = (ctx) => {
   const plan = new Map<number, Planned>();
   const groups = new Map<number, Group>();
+  /** A divergence the SDK fails on was reported: later positions diverge as its consequence. */
   let reported = false;
 
-  const report = (finding: Parameters<typeof ctx.report>[0]) => {
-    reported = true;
-    ctx.report(finding, "plan");
+  /**
+   * Reports one divergence. Every divergence is reported (one per position), so a harmless drift
+   * can never hide a harmful one; after the first that the SDK fails on, later positions are its
+   * consequence and are left out.
+   */
+  const report = (finding: Parameters<typeof ctx.report>[0], position: number, severe: boolean) => {
+    if (severe) reported = true;
+    ctx.report(severe ? finding : { ...finding, severity: "warning" }, severe ? "plan" : `drift:${position}`);
   };
 
   return {
@@ -97,7 +103,7 @@ export const nondeterminism: DetectorFactory = (ctx) => {
           `The step plan changed between deliveries at position ${event.position}: ${diff.what} (delivery ${first.invocation}${at(first.location)}, then delivery ${event.invocation}${at(location)}). ` +
           (diff.severe
             ? `QStash matches steps by position, so the SDK fails this delivery with "Incompatible step ${first.name !== event.name ? "name" : "type"}" and the run cannot go on. `
-            : `The SDK compares only names and types, so it silently keeps the recorded result and ignores the new value. `) +
+            : `The SDK compares only names and types, so it keeps the recorded result and ignores the new value: production runs on as it did the first time, and the drift is harmless today (an error only if this value was meant to reach the step). `) +
           FIX,
         stepName: event.name,
         stepId: event.position,
@@ -106,7 +112,7 @@ export const nondeterminism: DetectorFactory = (ctx) => {
         hint: HINT,
         expected: shape(first, event.position),
         received: shape(event, event.position),
-      });
+      }, event.position, diff.severe);
     },
     groupFormed(event: GroupFormedEvent) {
       if (event.mode !== "run" || reported) return;
@@ -128,7 +134,7 @@ export const nondeterminism: DetectorFactory = (ctx) => {
         hint: HINT,
         expected: { position: event.firstPosition, width: first.width, names: first.names },
         received: { position: event.firstPosition, width: event.width, names: event.names },
-      });
+      }, event.firstPosition, true);
     },
     async finish(_result, passes) {
       if (reported || plan.size === 0) return;
@@ -161,7 +167,7 @@ export const nondeterminism: DetectorFactory = (ctx) => {
           hint: HINT,
           expected: { position, width: recordedGroup.width, names: recordedGroup.names },
           received: { position, width: passGroup.width, names: passGroup.names },
-        });
+        }, position, true);
         return true;
       }
       const recorded = plan.get(position);
@@ -173,7 +179,9 @@ export const nondeterminism: DetectorFactory = (ctx) => {
         message:
           `The step plan changes when the run is replayed under another seed and clock (${pass.label}) at position ${position}: ${diff.what}${at(recorded.location)}. ` +
           `Something outside a step — Math.random(), the clock, crypto, module-level state — decides it, so a real delivery can take another path than the recorded one` +
-          (diff.severe ? ` and fail with "Incompatible step ${recorded.name !== event.name ? "name" : "type"}". ` : `, and the SDK silently keeps the recorded result. `) +
+          (diff.severe
+            ? ` and fail with "Incompatible step ${recorded.name !== event.name ? "name" : "type"}". `
+            : `; the SDK compares only names and types, so a memoized step keeps its recorded input and production tolerates the drift today. `) +
           FIX,
         stepName: recorded.name,
         stepId: position,
@@ -181,8 +189,8 @@ export const nondeterminism: DetectorFactory = (ctx) => {
         hint: HINT,
         expected: shape(recorded, position),
         received: shape(event, position),
-      });
-      return true;
+      }, position, diff.severe);
+      if (diff.severe) return true;
     }
     return false;
   }

@@ -50,8 +50,15 @@ function isHarness(file: string): boolean {
 /** Reads the scope from a V8 stack (first line is the message). */
 export function sdkScopeOf(stack: string): SdkScope {
   const lines = stack.split("\n").slice(1);
-  const inStep = lines.some((l) => /\b(wrapStep|getResultStep)\b/.test(l) && l.includes("@upstash/workflow"));
+  const stepFrame = lines.some((l) => /\b(wrapStep|getResultStep)\b/.test(l) && l.includes("@upstash/workflow"));
   const dryRun = lines.some((l) => /\btryAuthentication\b/.test(l));
+  // Code outside a step is code the SDK reached through the route function: the real run
+  // (triggerRouteFunction) or the auth dry run (tryAuthentication). A stack that shows neither —
+  // failureFunction (called from handleFailure), or the rest of an async helper a step function
+  // returned without awaiting (`async () => write()`, whose continuation keeps no SDK frame) — is
+  // not reported as outside a step: precision first.
+  const routeFrame = dryRun || lines.some((l) => /\btriggerRouteFunction\b/.test(l));
+  const inStep = stepFrame || !routeFrame;
   // The first frame outside the harness decides whose read it is.
   let location: SourceLocation | undefined;
   for (const line of lines) {

@@ -1,14 +1,14 @@
-import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+// The CLI in-process: main(argv, io) with captured streams (the binary itself, started as a real
+// process, is cli-binary.test.ts). Every behaviour of the command is pinned here.
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
 import { parseXml, type XmlElement } from "./xml.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const cli = join(root, "dist/cli.js");
 
 interface Run {
   code: number;
@@ -16,14 +16,18 @@ interface Run {
   stderr: string;
 }
 
-/** Runs the built CLI in a child process from the repository root. */
-function run(args: string[], env: Record<string, string> = {}, cwd = root): Promise<Run> {
-  return new Promise((resolve) => {
-    const childEnv: Record<string, string | undefined> = { ...process.env, GITHUB_ACTIONS: "", ...env };
-    execFile(process.execPath, [cli, ...args], { cwd, env: childEnv as NodeJS.ProcessEnv }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+/** Runs the CLI in this process, from the repository root, with its own streams and environment. */
+async function run(args: string[], env: Record<string, string> = {}, cwd = root): Promise<Run> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(args, {
+    cwd,
+    env: { ...process.env, GITHUB_ACTIONS: "", ...env },
+    stdout: (text) => void (stdout += text),
+    stderr: (text) => void (stderr += text),
+    now: () => performance.now(),
   });
+  return { code, stdout, stderr };
 }
 
 /** The table rows of the output: mark, file, verdict. */
@@ -41,10 +45,6 @@ const find = (el: XmlElement, name: string): XmlElement[] => [
 ];
 
 describe("workflow-replay CLI", () => {
-  beforeAll(() => {
-    if (!existsSync(cli)) throw new Error(`Build first: ${cli} is missing (npm run build).`);
-  });
-
   it("--help documents the command, every option and the exit codes", async () => {
     const result = await run(["--help"]);
     expect(result.code).toBe(0);

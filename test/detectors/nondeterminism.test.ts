@@ -33,7 +33,7 @@ describe("nondeterminism", () => {
   it("reports a sleep duration that differs between deliveries (an input the SDK never compares)", async () => {
     const finding = await onlyFinding(kind, "sleeps for a random duration");
     expect(finding).toMatchObject({ stepName: "backoff", stepId: 2 });
-    expect(pinned(finding.message)).toMatchInlineSnapshot(`"The step plan changed between deliveries at position 2: sleepFor of context.sleep("backoff") changed from 12 to 20 (delivery 2 at corpus.ts:<line>, then delivery 3 at corpus.ts:<line>). The SDK compares only names and types, so it silently keeps the recorded result and ignores the new value. Make the step plan depend only on the payload and on step results: move Math.random(), Date.now(), new Date(), crypto.randomUUID() and module-level state that decide step names, order, parallel width or inputs into a step (context.run) and use its result."`);
+    expect(pinned(finding.message)).toMatchInlineSnapshot(`"The step plan changed between deliveries at position 2: sleepFor of context.sleep("backoff") changed from 12 to 20 (delivery 2 at corpus.ts:<line>, then delivery 3 at corpus.ts:<line>). The SDK compares only names and types, so it keeps the recorded result and ignores the new value: production runs on as it did the first time, and the drift is harmless today (an error only if this value was meant to reach the step). Make the step plan depend only on the payload and on step results: move Math.random(), Date.now(), new Date(), crypto.randomUUID() and module-level state that decide step names, order, parallel width or inputs into a step (context.run) and use its result."`);
   });
 
   it("reports a context.call URL that differs between deliveries", async () => {
