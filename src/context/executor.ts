@@ -1,3 +1,6 @@
+// One concept, over 400 lines: the port of the SDK's AutoExecutor. Its fast memoized path (decision
+// 1800) shares the executor's private window state (the open group, the step and plan counters) and
+// must change with it, so both live here.
 import { WorkflowAbort, WorkflowError, type Step, type StepType } from "@upstash/workflow";
 import type { GroupFormedEvent, ReplayObserver, StepIssuedEvent } from "../engine/observer.js";
 import { isInstanceOf } from "../errors.js";
