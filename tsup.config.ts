@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", vitest: "src/vitest/index.ts", "fast-check": "src/fast-check/index.ts", cli: "src/cli/index.ts" },
+  entry: { index: "src/index.ts", vitest: "src/vitest/index.ts", jest: "src/jest/index.ts", "fast-check": "src/fast-check/index.ts", cli: "src/cli/index.ts" },
   format: ["esm", "cjs"],
   // Shared chunks in CJS too: the subpaths must share one engine (one replay lock, one scope).
   splitting: true,
@@ -10,5 +10,5 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: "node20",
-  external: ["@upstash/workflow", "msw", "fast-check", "vitest", "zod", "express", "tsx"],
+  external: ["@upstash/workflow", "msw", "fast-check", "vitest", "expect", "zod", "express", "tsx"],
 });

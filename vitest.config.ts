@@ -14,7 +14,11 @@ const E2E = [
   "test/report/readme-output.test.ts",
   "examples/demo.test.ts",
   "examples/node-test/node-test.test.ts",
+  "test/cli/module-systems.test.ts",
 ];
+
+/** The consumer matrix's projects (.ci/run): they run against the packed tarball, not here. */
+const CONSUMER = ["test/consumer/**"];
 
 /** Only in `npm run test:full` (CI): what the fast suite covers another way, at full cost. */
 const FULL_ONLY = ["test/smoke/pack.test.ts"];
@@ -51,7 +55,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
-          exclude: E2E,
+          exclude: [...E2E, ...CONSUMER],
           ...inProcess,
         },
       },

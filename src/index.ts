@@ -23,6 +23,9 @@ export { HistoryError } from "./history/errors.js";
 // Detectors
 export { trackEffects } from "./detectors/track-effects.js";
 
+// Platform limits and prices (option host, option plan, result.usage)
+export { HOST_PRESETS, PLANS } from "./limits/facts.js";
+
 // Errors
 export { ReplayUsageError } from "./errors.js";
 
@@ -41,6 +44,8 @@ export type { ClosableHandler } from "./qstash/adapters.js";
 export type { SimulatorEnv } from "./qstash/env.js";
 export type { SignatureMode, SigningKeys } from "./qstash/signing.js";
 export type { WorkflowHandler } from "./qstash/wire-endpoint.js";
+export type { FactSource, HostLimits, HostPreset, PlanLimits, PlanName } from "./limits/facts.js";
+export type { DurationInput, HostOption, PlanOption } from "./limits/options.js";
 export type {
   ChecksOption,
   DeliveryRecord,
@@ -56,5 +61,6 @@ export type {
   RunStatus,
   Severity,
   SourceLocation,
+  Usage,
   WebhookRequestSpec,
 } from "./types.js";

@@ -2,6 +2,7 @@ import { ReplayUsageError } from "./errors.js";
 import { DEFAULT_SEVERITY } from "./detectors/index.js";
 import { currentStepFrame } from "./sandbox/scope.js";
 import type { ReplayOptions } from "./types.js";
+import { resolvePlatform } from "./limits/platform.js";
 import { durationToSeconds } from "./util/duration.js";
 
 const describe = (value: unknown): string =>
@@ -29,6 +30,9 @@ export const SHARED_OPTION_NAMES = [
   "maxInvocations",
   "deliveryTimeout",
   "faults",
+  "host",
+  "plan",
+  "runsPerDay",
 ] as const;
 
 /**
@@ -99,6 +103,7 @@ export function validateSharedOptions(options: ReplayOptions<unknown>, verb: str
       }
     }
   }
+  resolvePlatform(options, verb);
   if (options.faults !== undefined) {
     if (!isRecord(options.faults)) fail(`"faults" must be a fault plan object, got ${describe(options.faults)}.`);
     for (const [key, value] of Object.entries(options.faults!)) {

@@ -18,6 +18,8 @@ import { patchGlobals, type GlobalsController } from "./sandbox/globals.js";
 import { userLocation } from "./sandbox/location.js";
 import { withReplayLock } from "./sandbox/lock.js";
 import { interceptNetwork } from "./sandbox/network.js";
+import { installVirtualTimers } from "./sandbox/virtual-timers.js";
+import { platformReport, resolvePlatform } from "./limits/platform.js";
 import { AppQStash } from "./qstash/app-qstash.js";
 import { currentFrame, runInFrame } from "./sandbox/scope.js";
 import type { ReplayOptions, ReplayResult } from "./types.js";
@@ -190,7 +192,10 @@ async function runReplay(
     return endpoint;
   };
 
-  const sim = new Simulator(simulatorOptions(options, { startTime, prng: harnessPrng, handlers, endpointFor }));
+  const platform = resolvePlatform(options, "replay");
+  const sim = new Simulator(
+    simulatorOptions(options, { startTime, prng: harnessPrng, handlers, endpointFor, ...(platform.host ? { host: platform.host } : {}) }),
+  );
 
   const session: ReplaySession = {
     sim,
@@ -222,6 +227,7 @@ async function runReplay(
 
   const appQStash = new AppQStash(() => sim.now);
   const restoreGlobals = patchGlobals(session.ctrl);
+  const restoreTimers = installVirtualTimers(sim.timers);
   let stopNetwork: (() => void) | undefined;
   try {
     stopNetwork = interceptNetwork({
@@ -256,9 +262,11 @@ async function runReplay(
     // read them outside a step cannot plan differently under them, so the passes are skipped.
     const passes = async () => (outsideReads > 0 ? perturbationPasses(session, route, run, parsePayload, env, deliveryTimeout) : []);
     const findings = await detectors.finish(partial, detectors.wantsPerturbation && options.perturb !== false ? passes : async () => []);
-    return { ...partial, findings };
+    const limits = platformReport(sim, run, partial.usage, platform, options.checks);
+    return { ...partial, usage: limits.usage, findings: [...findings, ...limits.findings] };
   } finally {
     stopNetwork?.();
+    restoreTimers();
     restoreGlobals();
   }
 }

@@ -13,6 +13,7 @@ export type FindingKind =
   | "unawaited-step"
   | "payload-mutation"
   | "limit-exceeded"
+  | "function-timeout"
   | "non-idempotent-step"
   | "history-incompatible";
 
@@ -61,6 +62,15 @@ export interface DeliveryRecord {
   kind: "step" | "callback" | "failure-callback";
   /** Virtual time of the delivery, ms since the epoch. */
   at: number;
+  /**
+   * How long the delivery ran on the virtual clock, ms: what the function would run for in production.
+   * Zero unless code in the delivery waited on a timer (`setTimeout`, msw's `delay()`, ...).
+   */
+  durationMs: number;
+  /** Size of the request body QStash sent, bytes (a step delivery carries every recorded step). */
+  bodyBytes: number;
+  /** Set when the function host stopped the delivery at its maxDuration (option `host`). */
+  hostTimeout?: { host: string; limitMs: number; stepName?: string; position?: number };
   /** How many times this message had been retried before (`Upstash-Retried`). */
   retried: number;
   /** Number of steps in the delivered body (Initial included). */
@@ -154,6 +164,19 @@ export interface ReplayOptions<TPayload = unknown> {
   perturb?: boolean;
   /** Internal hooks (fault injection, scheduling) used by workflow-replay/fast-check. */
   faults?: FaultPlan;
+  /**
+   * The function host: `"vercel-hobby"`, `"vercel-pro"`, `"vercel-enterprise"` (Fluid compute defaults)
+   * or `{ maxDuration: "15m", name?, memory?, fluid? }`. A delivery running longer is stopped with 504 as
+   * the host stops it, QStash retries it, and a `function-timeout` finding names the step.
+   */
+  host?: import("./limits/options.js").HostOption;
+  /**
+   * The Upstash plan: `"free"`, `"pay-as-you-go"`, `"fixed-1m"`, `"fixed-10m"` or an object of limits.
+   * Its limits become `limit-exceeded` findings, its price `usage.costUsd`.
+   */
+  plan?: import("./limits/options.js").PlanOption;
+  /** How many runs a day to check the plan's steps-per-day limit against. Default 1. */
+  runsPerDay?: number;
 }
 
 /** Faults injected into a run (used by workflow-replay/fast-check; plain data so it can be printed). */
@@ -202,6 +225,24 @@ export interface RecordedHistory {
   pending?: Step[];
 }
 
+/** What one run uses on QStash and on the function host (see docs/guide/platform-limits.md). */
+export interface Usage {
+  /** Steps Upstash bills: every call QStash makes to the workflow URL or to an external URL, retries included. */
+  billedSteps: number;
+  /** Requests QStash made to the workflow endpoint (the run and its invoked children). */
+  deliveries: number;
+  /** Requests QStash made to `context.call` targets, each attempt. */
+  calls: number;
+  /** The longest delivery on the virtual clock, ms. */
+  longestDeliveryMs: number;
+  /** Function time of all deliveries together, ms. */
+  computeMs: number;
+  /** The largest request body QStash sent, bytes. */
+  largestBodyBytes: number;
+  /** `billedSteps` at the plan's price per step (pay-as-you-go, $1 per 100K steps, when no plan is given). */
+  costUsd: number;
+}
+
 /** What a replay returns. It never throws for a failed run or a finding. */
 export interface ReplayResult<TOutput = unknown> {
   status: RunStatus;
@@ -214,6 +255,8 @@ export interface ReplayResult<TOutput = unknown> {
   invocations: number;
   /** What each invocation did, in order. */
   deliveries: DeliveryRecord[];
+  /** Billed steps, function time, body sizes and cost of the run (and the child runs it started). */
+  usage: Usage;
   findings: Finding[];
   seed: number;
   workflowRunId: string;

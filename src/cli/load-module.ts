@@ -8,18 +8,35 @@ const TS_EXTENSIONS = new Set([".ts", ".mts", ".cts", ".tsx"]);
 
 let tsxRegistered = false;
 
-/** Registers tsx's loader for this process, so `import()` reads TypeScript (tsx is an optional peer). */
+/** bun reads TypeScript (and CommonJS next to ESM) itself. */
+const isBun = typeof (process.versions as { bun?: string }).bun === "string";
+
+/** Node 22.18+ and 24 strip types in `import()` themselves (`process.features.typescript`: "strip" or "transform"). */
+function nodeStripsTypes(): boolean {
+  return Boolean((process.features as { typescript?: string | false }).typescript);
+}
+
+/**
+ * Makes `import()` read TypeScript in this process: nothing to do under bun; else tsx (an optional
+ * peer), registered for both module systems, so a `.ts` module in a `"type": "commonjs"` project
+ * (compiled to CommonJS by tsx) and whatever it `require`s load through tsx too; without tsx, Node's
+ * own type stripping where the Node has it (decision 1404).
+ */
 async function registerTypeScript(file: string): Promise<void> {
-  if (tsxRegistered) return;
-  let api: { register: () => unknown };
+  if (isBun || tsxRegistered) return;
+  let esm: { register: () => unknown };
+  let cjs: { register: () => unknown } | undefined;
   try {
-    api = (await import("tsx/esm/api")) as unknown as { register: () => unknown };
+    esm = (await import("tsx/esm/api")) as unknown as { register: () => unknown };
+    cjs = (await import("tsx/cjs/api")) as unknown as { register: () => unknown };
   } catch {
+    if (nodeStripsTypes()) return;
     throw new UsageError(
-      `Failed to load ${file}: it is TypeScript, and reading TypeScript needs tsx, which is not installed. Install it (npm i -D tsx), or point the CLI at compiled JavaScript.`,
+      `Failed to load ${file}: it is TypeScript, and reading TypeScript on Node ${process.versions.node} needs tsx, which is not installed. Install it (npm i -D tsx), run on Node 22.18 or later (it strips types itself), or point the CLI at compiled JavaScript.`,
     );
   }
-  api.register();
+  cjs.register();
+  esm.register();
   tsxRegistered = true;
 }
 
@@ -40,7 +57,7 @@ function describeValue(value: unknown): string {
 }
 
 /**
- * Imports a workflow module (TypeScript through tsx, JavaScript natively) and returns the route
+ * Imports a workflow module (TypeScript through tsx, bun or Node's type stripping; JavaScript natively) and returns the route
  * function it exports. Accepts the route function itself or `createWorkflow(route)`'s
  * `{ routeFunction }`.
  */
@@ -54,6 +71,12 @@ export async function loadRoute(target: string, cwd: string): Promise<RouteFunct
     module = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (error) {
     throw new UsageError(`Failed to load the workflow module ${file}: ${(error as Error)?.stack ?? String(error)}`);
+  }
+  // A CommonJS module whose exports Node's import() could not list (tsx's CommonJS output on Node 20):
+  // its named exports are properties of module.exports, the namespace's default.
+  const cjsExports = module.default;
+  if (!(exportName in module) && typeof cjsExports === "object" && cjsExports !== null && exportName in cjsExports) {
+    module = cjsExports as Record<string, unknown>;
   }
   if (!(exportName in module)) {
     const names = Object.keys(module).filter((k) => k !== "__esModule").sort();

@@ -15,6 +15,7 @@ export const DEFAULT_SEVERITY: Record<FindingKind, Severity> = {
   "unawaited-step": "error",
   "payload-mutation": "error",
   "limit-exceeded": "error",
+  "function-timeout": "error",
   "non-idempotent-step": "warning",
   "history-incompatible": "error",
 };

@@ -1,3 +1,4 @@
+import { isObjectPrototype } from "../util/plain-object.js";
 import { childPath, preview } from "./describe.js";
 
 /** Where and how a value changes in the JSON round trip QStash applies to step results. */
@@ -31,13 +32,13 @@ function tagOf(value: object): string {
 
 /**
  * The class of a non-plain object, or undefined for a plain one. An object whose prototype is *an*
- * `Object.prototype` (its own prototype is null and its constructor is named Object) is plain, from
- * whichever realm it comes: jest's vm contexts and worker clones hand out such objects.
+ * `Object.prototype` (its own prototype is null and its constructor is the native Object function,
+ * see isObjectPrototype) is plain, from whichever realm it comes: jest's vm contexts and worker
+ * clones hand out such objects.
  */
 function className(value: object): string | undefined {
   const proto = Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null;
-  if (proto === null || proto === Object.prototype) return undefined;
-  if (Object.getPrototypeOf(proto) === null && proto.constructor?.name === "Object") return undefined;
+  if (proto === null || isObjectPrototype(proto)) return undefined;
   return proto.constructor?.name || "an anonymous class";
 }
 

@@ -1,5 +1,6 @@
 import type { DeliveryEndEvent } from "../engine/observer.js";
 import type { DetectorFactory } from "./detector.js";
+import { isObjectPrototype } from "../util/plain-object.js";
 import { childPath, preview, stableJson } from "./describe.js";
 
 interface Change {
@@ -35,7 +36,7 @@ function firstChange(before: unknown, after: unknown, path: string, seen = new S
     return undefined;
   }
   const proto = Object.getPrototypeOf(before) as object | null;
-  if (proto !== Object.prototype && proto !== null) {
+  if (proto !== null && !isObjectPrototype(proto)) {
     return stableJson(before) === stableJson(after) ? undefined : { path, before, after };
   }
   const keys = new Set([...Object.keys(before), ...Object.keys(after)]);

@@ -20,6 +20,7 @@ export async function performCall(core: SimulationCore, message: Extract<Message
   if (!run || run.status !== "running") return;
   const { call } = message;
   let response: Response | undefined;
+  const startedAt = core.now;
   const sibling = siblingWorkflow(core, run, call.url);
   if (sibling) {
     response = triggerSibling(core, sibling, call);
@@ -29,12 +30,22 @@ export async function performCall(core: SimulationCore, message: Extract<Message
       headers: call.headers,
       body: call.method === "GET" || call.method === "HEAD" ? undefined : call.body,
     });
-    response = await answerWithHandlers(core.options.handlers, request);
+    // the target's own timers (msw's delay()) pass on the virtual clock while QStash waits
+    let failure: { error: unknown } | undefined;
+    await core.timers.drive(async () => {
+      try {
+        response = await answerWithHandlers(core.options.handlers, request);
+      } catch (error) {
+        failure = { error };
+      }
+    });
+    if (failure) throw failure.error;
     if (!response) {
       core.halt({ name: "UnhandledRequestError", status: 0, message: unhandledRequestMessage(request) + ` (context.call "${call.stepName}")` }, run);
       return;
     }
   }
+  run.calls.push({ stepName: call.stepName, stepId: call.stepId, url: call.url, attempt: message.attempt, status: response.status, durationMs: core.now - startedAt });
   const bytes = new Uint8Array(await response.arrayBuffer());
   const ok = response.status >= 200 && response.status < 300;
   const payload: CallbackPayload = {

@@ -1,5 +1,6 @@
 import type { NotifyResponse, Step } from "@upstash/workflow";
 import type { InvokeSubmission, WaitSubmission } from "../context/io.js";
+import type { VirtualTimers } from "../sandbox/virtual-timers.js";
 import type { ReplayError, RunStatus } from "../types.js";
 import type { Message } from "./message-queue.js";
 import type { SimulatorOptions } from "./simulator-options.js";
@@ -13,6 +14,8 @@ export interface SimulationCore {
   readonly now: number;
   readonly runs: ReadonlyMap<string, RunState>;
   readonly options: SimulatorOptions;
+  /** Timers set while a delivery or a `context.call` target runs advance `now` instead of waiting. */
+  readonly timers: VirtualTimers;
   /** Queues a message `delayMs` from now, or at the absolute time `at`. */
   enqueue(delayMs: number, message: Message, at?: number): void;
   messageId(): string;

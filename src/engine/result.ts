@@ -1,5 +1,7 @@
 import { historyExtras } from "../history/extras.js";
 import type { RecordedHistory, ReplayResult } from "../types.js";
+import { DEFAULT_PRICE_PER_STEP_USD } from "../limits/facts.js";
+import { computeUsage } from "../limits/usage.js";
 import type { Simulator } from "./simulator.js";
 import type { RunState } from "./wire-types.js";
 
@@ -23,6 +25,7 @@ export function buildResult(run: RunState, seed: number, children: ReplayResult[
     steps: run.log,
     invocations: run.invocations,
     deliveries: run.deliveries,
+    usage: computeUsage([run], DEFAULT_PRICE_PER_STEP_USD),
     seed,
     workflowRunId: run.workflowRunId,
     endedAt: run.endedAt ?? 0,
@@ -45,5 +48,6 @@ export function finalResult(sim: Simulator, run: RunState, seed: number): Omit<R
   for (const [id, child] of sim.runs) {
     if (id !== run.workflowRunId) children[id] = { ...buildResult(child, seed, {}), findings: [] } as Omit<ReplayResult, "children" | "published">;
   }
-  return buildResult(run, seed, children);
+  // the root's usage counts the child runs it started: QStash bills them to the same account
+  return { ...buildResult(run, seed, children), usage: computeUsage(sim.runs.values(), DEFAULT_PRICE_PER_STEP_USD) };
 }

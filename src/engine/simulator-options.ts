@@ -1,4 +1,5 @@
 import type { RequestHandler } from "msw";
+import type { HostLimits } from "../limits/facts.js";
 import type { DeliveryRecord, EventSpec, FaultPlan, ReplayOptions, WebhookRequestSpec } from "../types.js";
 import type { Prng } from "../util/prng.js";
 import type { Endpoint, RunState } from "./wire-types.js";
@@ -18,12 +19,14 @@ export interface SimulatorOptions {
   endpointFor(workflowId: string): Endpoint | undefined;
   /** Called after every delivery (the report and the detectors listen). */
   onDelivery?(run: RunState, record: DeliveryRecord): void;
+  /** The function host: a delivery running past its maxDuration is stopped (504) and retried. */
+  host?: HostLimits;
 }
 
 /** The simulator options both drivers derive from `ReplayOptions`. */
 export function simulatorOptions(
   options: Pick<ReplayOptions, "events" | "webhooks" | "maxInvocations" | "until" | "faults">,
-  rest: Pick<SimulatorOptions, "startTime" | "prng" | "handlers" | "endpointFor" | "onDelivery">,
+  rest: Pick<SimulatorOptions, "startTime" | "prng" | "handlers" | "endpointFor" | "onDelivery" | "host">,
 ): SimulatorOptions {
   return {
     ...rest,

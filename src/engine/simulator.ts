@@ -3,6 +3,9 @@ import type { InvokeSubmission, QStashPort, WaitSubmission } from "../context/io
 import type { DeliveryRecord, ReplayError, RunStatus } from "../types.js";
 import { encodeBase64 } from "../util/base64.js";
 import { nanoid } from "../util/prng.js";
+import { BodySizer } from "../limits/body-size.js";
+import { hostTimeoutResponse } from "../limits/host-timeout.js";
+import { VirtualTimers } from "../sandbox/virtual-timers.js";
 import { performCall } from "./calls.js";
 import { HOP_MS } from "./constants.js";
 import type { SimulationCore } from "./core.js";
@@ -31,6 +34,9 @@ export class Simulator implements SimulationCore {
   private currentSubmitted: Step[] | undefined;
   /** Set when the simulation had to stop (runaway, hung delivery, harness error). */
   halted: ReplayError | undefined;
+  /** Timers set while a delivery or a `context.call` target runs advance `now` instead of waiting. */
+  readonly timers = new VirtualTimers({ now: () => this.now, set: (ms) => (this.now = ms) });
+  private readonly bodySizer = new BodySizer();
 
   constructor(readonly options: SimulatorOptions) {
     this.now = options.startTime;
@@ -56,6 +62,7 @@ export class Simulator implements SimulationCore {
       deliveries: [],
       webhookSteps: new Map(),
       lookback: new Map(),
+      calls: [],
     };
     this.runs.set(run.workflowRunId, run);
     this.enqueue(HOP_MS, { type: "step", runId: run.workflowRunId, logIndex: log.length - 1, retried: 0 });
@@ -96,7 +103,11 @@ export class Simulator implements SimulationCore {
       if (next === undefined || next > limit) return;
       const queued = this.queue.take(this.faults.chooser)!;
       this.now = Math.max(this.now, queued.at);
+      const startedAt = this.now;
       await this.process(queued.message);
+      // A delivery's own time passed on its clock (virtual timers): what it published is queued at the
+      // time it did so; deliveries ready at the same time as it still start at that time.
+      this.now = startedAt;
     }
   }
 
@@ -160,9 +171,26 @@ export class Simulator implements SimulationCore {
   private async deliver(run: RunState, delivery: EndpointDelivery): Promise<EndpointResponse | undefined> {
     this.currentSubmitted = [];
     const at = this.now;
-    let response: EndpointResponse;
+    const host = this.options.host;
+    const stop = new AbortController();
+    delivery.stop = stop.signal;
+    let response!: EndpointResponse;
+    let pending: Promise<EndpointResponse> | undefined;
     try {
-      response = await run.endpoint.deliver(delivery);
+      const outcome = await this.timers.drive(
+        () => (pending = run.endpoint.deliver(delivery)).then((r) => void (response = r)),
+        host ? at + host.maxDurationMs : undefined,
+      );
+      if (!outcome.settled) {
+        // The host stops the function at maxDuration: whatever it had not published is lost.
+        const stoppedAt = this.now;
+        stop.abort();
+        const answer = await pending!.catch(() => undefined);
+        this.now = stoppedAt;
+        response = hostTimeoutResponse(host!, delivery, stoppedAt - at, answer?.stepName);
+      } else if (response === undefined) {
+        response = await pending!; // rethrows the endpoint's error
+      }
     } catch (error) {
       const e = error as Error;
       const halted: ReplayError = { name: e?.name ?? "Error", message: e?.message ?? String(error), status: 0 };
@@ -202,13 +230,16 @@ export class Simulator implements SimulationCore {
       invocation: delivery.invocation,
       kind: delivery.kind,
       at,
+      durationMs: this.now - at,
       retried: delivery.retried,
       bodySteps: delivery.steps.length,
+      bodyBytes: this.bodySizer.bytes(delivery),
       status: response.status,
       outcome: response.finishCondition ?? (response.status >= 200 && response.status < 300 ? "success" : "error"),
       submitted: this.currentSubmitted ?? [],
       replayed: response.replayed ?? [],
       ...(response.error ? { error: { name: response.error.name, message: response.error.message } } : {}),
+      ...(response.hostTimeout ? { hostTimeout: response.hostTimeout } : {}),
     };
     this.currentSubmitted = undefined;
     run.deliveries.push(record);

@@ -44,6 +44,8 @@ export interface EndpointDelivery {
   callback?: CallbackPayload;
   failure?: FailurePayload;
   port: QStashPort;
+  /** Aborted when the function host stops the delivery (it ran past `host.maxDuration`). */
+  stop?: AbortSignal;
 }
 
 /** What the endpoint answered. */
@@ -57,6 +59,8 @@ export interface EndpointResponse {
   result?: unknown;
   /** Names served from history in this delivery (for the report). */
   replayed?: string[];
+  /** Set when the function host stopped the delivery at its maxDuration. */
+  hostTimeout?: DeliveryRecord["hostTimeout"];
 }
 
 /** Something that answers deliveries: the in-memory route runner or a real `serve()` handler. */
@@ -96,6 +100,19 @@ export interface RunState extends RunConfig {
   webhookSteps: Map<string, string>;
   /** Events notified for this run before anyone waited (lookback). */
   lookback: Map<string, string>;
+  /** Every request QStash performed for a `context.call` of this run, with its virtual duration. */
+  calls: CallRecord[];
+}
+
+/** One request QStash made to a `context.call` target. */
+export interface CallRecord {
+  stepName: string;
+  stepId: number;
+  url: string;
+  attempt: number;
+  status: number;
+  /** Virtual time the target took to answer, ms. */
+  durationMs: number;
 }
 
 /** Response headers the way QStash forwards them: canonical names, array values. */

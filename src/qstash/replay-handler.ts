@@ -10,6 +10,8 @@ import { DEFAULT_START_TIME, DEFAULT_URL, serializePayload } from "../replay.js"
 import { patchGlobals, type GlobalsController } from "../sandbox/globals.js";
 import { withReplayLock } from "../sandbox/lock.js";
 import { interceptNetwork } from "../sandbox/network.js";
+import { installVirtualTimers } from "../sandbox/virtual-timers.js";
+import { platformReport, resolvePlatform } from "../limits/platform.js";
 import { currentFrame } from "../sandbox/scope.js";
 import type { ReplayOptions, ReplayResult } from "../types.js";
 import { nanoid, Prng } from "../util/prng.js";
@@ -149,8 +151,10 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
     return endpoint;
   };
 
+  const platform = resolvePlatform(options, "replay the handler");
   const sim: Simulator = new Simulator(
     simulatorOptions(options, {
+      ...(platform.host ? { host: platform.host } : {}),
       startTime,
       prng: harnessPrng,
       handlers,
@@ -182,6 +186,7 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
   };
 
   const restoreGlobals = patchGlobals(ctrl);
+  const restoreTimers = installVirtualTimers(sim.timers);
   let stopNetwork: (() => void) | undefined;
   try {
     stopNetwork = interceptNetwork({
@@ -217,9 +222,11 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
     const partial = { ...finalResult(sim, run, seed), published: appQStash.published };
     // No perturbation passes: they re-run a route function, and a handler hides it.
     const findings = await detectors.finish(partial, async () => []);
-    return { ...partial, findings };
+    const limits = platformReport(sim, run, partial.usage, platform, options.checks);
+    return { ...partial, usage: limits.usage, findings: [...findings, ...limits.findings] };
   } finally {
     stopNetwork?.();
+    restoreTimers();
     restoreGlobals();
   }
 }

@@ -3,6 +3,7 @@ import type { ReplayObserver } from "../engine/observer.js";
 import { withDeadline } from "../sandbox/deadline.js";
 import { DeliveryTimeout, timeoutResponse } from "../context/serve/errors.js";
 import { runInFrame } from "../sandbox/scope.js";
+import { HostStop, untilStopped } from "../sandbox/host-stop.js";
 import { signDelivery, type SignatureMode, type SigningKeys } from "./signing.js";
 import { decodeResponse, encodeDelivery } from "./wire-format.js";
 
@@ -67,13 +68,15 @@ export class WireEndpoint implements Endpoint {
       const frame = { owner, invocation: delivery.invocation, dryRun: false };
       let response: Response;
       try {
-        response = await withDeadline(runInFrame(frame, () => this.options.handler(request)), this.options.deliveryTimeout, (): never => {
+        response = await withDeadline(untilStopped(runInFrame(frame, () => this.options.handler(request)), delivery.stop), this.options.deliveryTimeout, (): never => {
           throw new DeliveryTimeout(
             `[workflow-replay] Delivery ${delivery.invocation} did not settle within ${this.options.deliveryTimeout} ms: the handler never answered. A step or the code around it awaits something that never resolves (a real timer, an unanswered promise); resolve it or raise the deliveryTimeout option.`,
           );
         });
       } catch (error) {
         if (error instanceof DeliveryTimeout) return timeoutResponse(error);
+        // the simulator answers for a function the host stopped
+        if (error instanceof HostStop) return { status: 504, finishCondition: "host-timeout" };
         // A framework that lets an error escape answers 500, like a crashed server.
         const e = error instanceof Error ? error : new Error(String(error));
         return { status: 500, error: { name: e.name, message: e.message, ...(e.stack ? { stack: e.stack } : {}) } };

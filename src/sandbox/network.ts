@@ -2,7 +2,7 @@ import { BatchInterceptor } from "@mswjs/interceptors";
 import { ClientRequestInterceptor } from "@mswjs/interceptors/ClientRequest";
 import { FetchInterceptor } from "@mswjs/interceptors/fetch";
 import { XMLHttpRequestInterceptor } from "@mswjs/interceptors/XMLHttpRequest";
-import { getResponse, type RequestHandler } from "msw";
+import type { RequestHandler } from "msw";
 
 export interface NetworkController {
   /** The harness's own endpoints (the QStash simulator): answered first and never reported. */
@@ -33,7 +33,19 @@ export async function answerWithHandlers(
   request: Request,
 ): Promise<Response | undefined> {
   if (handlers.length === 0) return undefined;
+  const { getResponse } = await loadMsw();
   return getResponse(handlers as RequestHandler[], request);
+}
+
+let msw: Promise<typeof import("msw")> | undefined;
+
+/**
+ * msw, loaded on the first request a handler answers, not when the package is imported: msw 3 and
+ * msw 2's dependencies are ESM-only, which jest's CommonJS runtime cannot require, and a run
+ * without handlers needs nothing from msw (decision 1402). The CJS build turns this into require().
+ */
+function loadMsw(): Promise<typeof import("msw")> {
+  return (msw ??= import("msw"));
 }
 
 /**

@@ -1,38 +1,15 @@
-// workflow-replay/vitest: expect matchers for replay results (vitest 4). Imports nothing from vitest at runtime.
-import type { Finding, FindingKind, RunStatus } from "../types.js";
+// workflow-replay/vitest: expect matchers for replay results (vitest 4 and 5). Imports nothing from vitest at runtime.
 import type {} from "vitest";
+import type { ReplayMatchers } from "./replay-matchers.js";
 
 export { matchers, runStepNames } from "./matchers.js";
 export type { MatcherContext, MatcherResult } from "./matchers.js";
-
-/**
- * The replay matchers' signatures; merged into vitest's `Assertion` when this module is imported.
- *
- * @example
- * ```ts
- * import { expect } from "vitest";
- * import { matchers } from "workflow-replay/vitest";
- * expect.extend(matchers);
- *
- * expect(await replay(route)).toHaveStatus("completed");
- * expect(result).not.toHaveFinding("nondeterminism");
- * expect(result).toHaveFinding("side-effect-outside-step", { stepName: "charge" });
- * ```
- */
-export interface ReplayMatchers<R = unknown> {
-  /** The run completed and its output (after the JSON round trip) deep-equals `value`. */
-  toCompleteWith(value: unknown): R;
-  /** The run ended with `status`. */
-  toHaveStatus(status: RunStatus): R;
-  /** The names of the run's result steps, in history order (no Initial step, no parallel plan steps). */
-  toHaveRunSteps(names: readonly string[]): R;
-  /** The run has no findings at all (warnings included), apart from the `allow`ed kinds. */
-  toHaveNoFindings(options?: { allow?: readonly FindingKind[] }): R;
-  /** The run has a finding of `kind` whose fields match `partial` (asymmetric matchers allowed). */
-  toHaveFinding(kind: FindingKind, partial?: Partial<Finding>): R;
-}
+export type { ReplayMatchers } from "./replay-matchers.js";
 
 declare module "vitest" {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
-  interface Matchers<T = any> extends ReplayMatchers<T> {}
+  // No type parameters: vitest 4 declares `Matchers<T = any>`, vitest 5 `Matchers<R extends void | Promise<void>, T>`,
+  // and a merged declaration must repeat the parameters' names; one without any merges into both
+  // (every parameter has a default). The matchers return `any`, as vitest 4's default did (decision 1401).
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-explicit-any
+  interface Matchers extends ReplayMatchers<any> {}
 }

@@ -13,7 +13,8 @@ import type { Finding, FindingKind, ReplayResult, RunStatus } from "../types.js"
  * ```
  */
 export interface MatcherContext {
-  isNot: boolean;
+  /** jest leaves it undefined outside `.not`. */
+  isNot?: boolean;
   equals(a: unknown, b: unknown): boolean;
   utils?: { matcherHint?(name: string, received?: string, expected?: string, options?: { isNot?: boolean }): string };
 }

@@ -2,6 +2,7 @@ import type { RouteFunction, WorkflowContext } from "@upstash/workflow";
 import type { ReplayObserver } from "../../engine/observer.js";
 import type { Endpoint, EndpointDelivery, EndpointResponse } from "../../engine/wire-types.js";
 import { Deadline } from "../../sandbox/deadline.js";
+import { HostStop, untilStopped } from "../../sandbox/host-stop.js";
 import { runInFrame, type ScopeFrame } from "../../sandbox/scope.js";
 import type { FailureFunctionArgs } from "../../types.js";
 import { decodeBase64 } from "../../util/base64.js";
@@ -94,7 +95,7 @@ export class MockEndpoint implements Endpoint {
       `[workflow-replay] Delivery ${invocation} did not settle within ${deliveryTimeout} ms: the code before the first step (auth dry run) awaits something that never resolves.`;
     const deadline = new Deadline(deliveryTimeout, () => new DeliveryTimeout(hung()));
     try {
-      const auth = await deadline.race(dryRun(route, init, frame, dry));
+      const auth = await deadline.race(untilStopped(dryRun(route, init, frame, dry), delivery.stop));
       if (auth === "run-ended") return end(authFailResponse(), true);
       if (auth !== "step-found") return end(errorResponse(500, auth.error), false);
 
@@ -103,9 +104,9 @@ export class MockEndpoint implements Endpoint {
       let result: unknown;
       try {
         hung = () => describeHang(invocation, deliveryTimeout, executor!);
-        result = await deadline.race(runInFrame(frame, () => route(context as unknown as WorkflowContext<unknown>)));
+        result = await deadline.race(untilStopped(runInFrame(frame, () => route(context as unknown as WorkflowContext<unknown>)), delivery.stop));
       } catch (error) {
-        if (error instanceof DeliveryTimeout) throw error;
+        if (error instanceof DeliveryTimeout || error instanceof HostStop) throw error;
         return end(mapRouteError(error, delivery.port), false);
       }
       returned = { value: result };
@@ -119,6 +120,11 @@ export class MockEndpoint implements Endpoint {
       return end({ status: 200, finishCondition: "success", replayed: executor.replayed }, true);
     } catch (error) {
       if (error instanceof DeliveryTimeout) return end(timeoutResponse(error), false);
+      if (error instanceof HostStop) {
+        // the simulator answers for the stopped function; this only names the step that was running
+        const running = executor ? [...executor.inFlight].at(-1)?.[1] : undefined;
+        return end({ status: 504, finishCondition: "host-timeout", ...(running ? { stepName: running } : {}) }, false);
+      }
       throw error;
     } finally {
       deadline.clear();

@@ -1,0 +1,4 @@
+import { expect } from "@jest/globals";
+import { matchers } from "workflow-replay/jest";
+
+expect.extend(matchers);

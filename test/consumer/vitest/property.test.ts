@@ -1,0 +1,8 @@
+import fc from "fast-check";
+import { it } from "vitest";
+import { replayProperty } from "workflow-replay/fast-check";
+import { pipeline } from "./workflow.js";
+
+it("every pipeline completes without findings", async () => {
+  await fc.assert(replayProperty(pipeline, { payload: fc.record({ stages: fc.integer({ min: 1, max: 5 }) }) }), { numRuns: 25 });
+}, 30_000);
