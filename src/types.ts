@@ -15,7 +15,8 @@ export type FindingKind =
   | "limit-exceeded"
   | "function-timeout"
   | "non-idempotent-step"
-  | "history-incompatible";
+  | "history-incompatible"
+  | "early-return";
 
 export type Severity = "error" | "warning";
 

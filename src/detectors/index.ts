@@ -18,6 +18,7 @@ export const DEFAULT_SEVERITY: Record<FindingKind, Severity> = {
   "function-timeout": "error",
   "non-idempotent-step": "warning",
   "history-incompatible": "error",
+  "early-return": "error",
 };
 
 

@@ -1,5 +1,6 @@
 import type { DetectorFactory } from "./detector.js";
 import { duplicateStepName } from "./duplicate-step-name.js";
+import { earlyReturn } from "./early-return.js";
 import { limitExceeded } from "./limit-exceeded.js";
 import { nestedStep } from "./nested-step.js";
 import { nondeterminism } from "./nondeterminism.js";
@@ -24,4 +25,5 @@ export const FACTORIES: DetectorFactory[] = [
   payloadMutation,
   limitExceeded,
   nonIdempotentStep,
+  earlyReturn,
 ];

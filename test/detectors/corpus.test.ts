@@ -59,6 +59,7 @@ describe("detector corpus", () => {
       "unawaited-step",
       "payload-mutation",
       "limit-exceeded",
+      "early-return",
     ];
     expect(kinds).toEqual(expected);
     for (const k of corpus) {

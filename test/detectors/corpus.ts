@@ -799,4 +799,69 @@ export const corpus: KindCorpus[] = [
       },
     ],
   },
+  {
+    kind: "early-return",
+    buggy: [
+      {
+        title: "returns before its first step when the payload has no user",
+        route: () => async (context) => {
+          const { user } = context.requestPayload as { user?: string };
+          if (!user) return "no user";
+          await context.run("greet", () => `hi ${user}`);
+        },
+        options: { payload: {}, retries: 1 },
+      },
+      {
+        title: "runs an empty dynamic pipeline",
+        route: () => async (context) => {
+          for (const stage of (context.requestPayload as { stages: string[] }).stages) await context.run(stage, () => stage);
+        },
+        options: { payload: { stages: [] }, retries: 0 },
+      },
+      {
+        title: "returns past recorded steps when a clock check outside steps turns true after a sleep",
+        route: () => async (context) => {
+          const deadline = Date.UTC(2025, 0, 1, 1);
+          await context.run("start", () => "started");
+          if (Date.now() > deadline) return "expired";
+          await context.run("charge", () => 42);
+          await context.sleep("cool-off", 2 * 60 * 60);
+          return await context.run("receipt", () => "sent");
+        },
+        options: { startTime: Date.UTC(2025, 0, 1) },
+      },
+    ],
+    correct: [
+      {
+        title: "returns after a step when the loaded user is missing",
+        route: () => async (context) => {
+          const user = await context.run("load-user", () => null as string | null);
+          if (!user) return "no user";
+          await context.run("greet", () => `hi ${user}`);
+        },
+      },
+      {
+        title: "returns when a wait times out, in the delivery that sees the timeout",
+        route: () => async (context) => {
+          await context.run("request", () => true);
+          const { timeout } = await context.waitForEvent("wait", "ev-never", { timeout: "10m" });
+          if (timeout) return "timed out";
+          await context.run("process", () => true);
+        },
+      },
+      {
+        title: "decides the deadline inside a step",
+        route: () => async (context) => {
+          const deadline = Date.UTC(2025, 0, 1, 1);
+          await context.run("start", () => "started");
+          const expired = await context.run("check-deadline", () => Date.now() > deadline);
+          if (expired) return "expired";
+          await context.run("charge", () => 42);
+          await context.sleep("cool-off", 2 * 60 * 60);
+          return await context.run("receipt", () => "sent");
+        },
+        options: { startTime: Date.UTC(2025, 0, 1) },
+      },
+    ],
+  },
 ];
