@@ -1,6 +1,6 @@
 import { ReplayUsageError } from "./errors.js";
 import { DEFAULT_SEVERITY } from "./detectors/index.js";
-import { currentStepFrame } from "./sandbox/scope.js";
+import { currentFrame } from "./sandbox/scope.js";
 import type { ReplayOptions } from "./types.js";
 import { resolvePlatform } from "./limits/platform.js";
 import { durationToSeconds } from "./util/duration.js";
@@ -44,9 +44,9 @@ export function validateSharedOptions(options: ReplayOptions<unknown>, verb: str
   const fail = (message: string): never => {
     throw new ReplayUsageError(`Failed to ${verb}: ${message}`);
   };
-  if (currentStepFrame()) {
+  if (currentFrame()) {
     fail(
-      `it was called from inside a step of a workflow that is being replayed. Replays run one at a time, so a nested one would wait for the outer one forever; replay the inner workflow from your test instead, or run it as a child with "workflows" and context.invoke().`,
+      `it was called from inside a workflow that is being replayed (a step, the route body, a failure function or a request handler). Replays run one at a time, so a nested one would wait for the outer one forever; replay the inner workflow from your test instead, or run it as a child with "workflows" and context.invoke().`,
     );
   }
   const wholeAtLeast = (key: keyof ReplayOptions, min: number) => {
@@ -60,6 +60,15 @@ export function validateSharedOptions(options: ReplayOptions<unknown>, verb: str
   wholeAtLeast("deliveryTimeout", 1);
   if (options.seed !== undefined && (typeof options.seed !== "number" || !Number.isFinite(options.seed))) {
     fail(`"seed" must be a finite number, got ${describe(options.seed)}.`);
+  }
+  // The generators are seeded with 32 bits: a fraction or a larger integer would collide with another seed.
+  if (options.seed !== undefined && (!Number.isInteger(options.seed) || options.seed < -(2 ** 31) || options.seed > 2 ** 31 - 1)) {
+    fail(
+      `"seed" must be a whole number from -2147483648 to 2147483647 (32 bits), got ${options.seed}: a fraction or a larger number would replay exactly like another seed. Use an integer such as Math.floor(Math.random() * 2 ** 31).`,
+    );
+  }
+  if (typeof options.deliveryTimeout === "number" && options.deliveryTimeout > 2 ** 31 - 1) {
+    fail(`"deliveryTimeout" must be at most 2147483647 ms (about 24.8 days, the longest timer Node keeps), got ${options.deliveryTimeout}.`);
   }
   if (options.until !== undefined && (typeof options.until !== "number" || !Number.isFinite(options.until) || options.until < 0)) {
     fail(`"until" must be a number of virtual milliseconds >= 0 (e.g. 7 * 86_400_000 for a week), got ${describe(options.until)}.`);

@@ -133,6 +133,6 @@ describe("replay() misuse", () => {
         await replay(async (inner) => void (await inner.run("x", () => 1)));
       });
     }, { retries: 0 });
-    expect(result.error?.message).toMatch(/called from inside a step of a workflow that is being replayed/);
+    expect(result.error?.message).toMatch(/called from inside a workflow that is being replayed \(a step/);
   });
 });

@@ -21,7 +21,7 @@ import { interceptNetwork } from "./sandbox/network.js";
 import { installVirtualTimers } from "./sandbox/virtual-timers.js";
 import { platformReport, resolvePlatform } from "./limits/platform.js";
 import { AppQStash } from "./qstash/app-qstash.js";
-import { currentFrame, runInFrame } from "./sandbox/scope.js";
+import { closeFrames, currentFrame, runInFrame } from "./sandbox/scope.js";
 import type { ReplayOptions, ReplayResult } from "./types.js";
 import { nanoid, Prng } from "./util/prng.js";
 
@@ -268,6 +268,7 @@ async function runReplay(
     stopNetwork?.();
     restoreTimers();
     restoreGlobals();
+    closeFrames();
   }
 }
 

@@ -1,5 +1,6 @@
 import type { CallSubmission } from "../context/io.js";
-import { answerWithHandlers, unhandledRequestMessage } from "../sandbox/network.js";
+import { withDeadline } from "../sandbox/deadline.js";
+import { answerWithHandlers, handlerFailedMessage, unhandledRequestMessage } from "../sandbox/network.js";
 import { bytesToBinaryString } from "../util/base64.js";
 import { nanoid } from "../util/prng.js";
 import { HOP_MS } from "./constants.js";
@@ -30,16 +31,38 @@ export async function performCall(core: SimulationCore, message: Extract<Message
       headers: call.headers,
       body: call.method === "GET" || call.method === "HEAD" ? undefined : call.body,
     });
-    // the target's own timers (msw's delay()) pass on the virtual clock while QStash waits
+    // the target's own timers (msw's delay()) pass on the virtual clock while QStash waits; the whole
+    // answer, body included, is under a real deadline (delay("infinite"), a stream that never ends)
+    const ms = core.options.callTimeout ?? 5_000;
+    const stalled = Symbol("stalled");
     let failure: { error: unknown } | undefined;
-    await core.timers.drive(async () => {
-      try {
-        response = await answerWithHandlers(core.options.handlers, request);
-      } catch (error) {
-        failure = { error };
-      }
-    });
-    if (failure) throw failure.error;
+    const outcome = await withDeadline(
+      core.timers.drive(async () => {
+        try {
+          const answered = await answerWithHandlers(core.options.handlers, request);
+          response = answered ? new Response(await answered.arrayBuffer(), answered) : undefined;
+        } catch (error) {
+          failure = { error };
+        }
+      }),
+      ms,
+      () => stalled,
+    );
+    if (outcome === stalled) {
+      core.halt(
+        {
+          name: "ReplayTimeoutError",
+          status: 0,
+          message: `[workflow-replay] Failed to perform context.call "${call.stepName}" (${call.method} ${call.url}): its request handler did not answer within ${ms} ms (a delay("infinite"), a promise that never settles). Make the handler answer, or raise the deliveryTimeout option.`,
+        },
+        run,
+      );
+      return;
+    }
+    if (failure) {
+      core.halt({ name: "HandlerError", status: 0, message: handlerFailedMessage(request, failure.error) + ` (context.call "${call.stepName}")` }, run);
+      return;
+    }
     if (!response) {
       core.halt({ name: "UnhandledRequestError", status: 0, message: unhandledRequestMessage(request) + ` (context.call "${call.stepName}")` }, run);
       return;

@@ -19,13 +19,15 @@ export interface SimulatorOptions {
   endpointFor(workflowId: string): Endpoint | undefined;
   /** Called after every delivery (the report and the detectors listen). */
   onDelivery?(run: RunState, record: DeliveryRecord): void;
+  /** Real milliseconds a `context.call` request handler may take to answer (the deliveryTimeout option). */
+  callTimeout?: number;
   /** The function host: a delivery running past its maxDuration is stopped (504) and retried. */
   host?: HostLimits;
 }
 
 /** The simulator options both drivers derive from `ReplayOptions`. */
 export function simulatorOptions(
-  options: Pick<ReplayOptions, "events" | "webhooks" | "maxInvocations" | "until" | "faults">,
+  options: Pick<ReplayOptions, "events" | "webhooks" | "maxInvocations" | "until" | "faults" | "deliveryTimeout">,
   rest: Pick<SimulatorOptions, "startTime" | "prng" | "handlers" | "endpointFor" | "onDelivery" | "host">,
 ): SimulatorOptions {
   return {
@@ -35,5 +37,6 @@ export function simulatorOptions(
     maxInvocations: options.maxInvocations ?? 5_000,
     until: options.until,
     faults: options.faults,
+    callTimeout: options.deliveryTimeout ?? 5_000,
   };
 }

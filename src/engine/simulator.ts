@@ -15,6 +15,7 @@ import { MessageQueue, type Message } from "./message-queue.js";
 import { closedPort, portFor } from "./ports.js";
 import { retryDecision } from "./retries.js";
 import type { SimulatorOptions } from "./simulator-options.js";
+import { yieldToEventLoop } from "../sandbox/real-timers.js";
 import { Waits } from "./waits.js";
 import type { EndpointDelivery, EndpointResponse, RunConfig, RunState } from "./wire-types.js";
 
@@ -108,6 +109,8 @@ export class Simulator implements SimulationCore {
       // A delivery's own time passed on its clock (virtual timers): what it published is queued at the
       // time it did so; deliveries ready at the same time as it still start at that time.
       this.now = startedAt;
+      // Let the event loop turn (a test runner's timeout, a signal, I/O): a long run stays interruptible.
+      await yieldToEventLoop();
     }
   }
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { ReplayUsageError } from "../errors.js";
 import { originals } from "../sandbox/globals.js";
 import { currentFrame, runInFrame, type ScopeFrame } from "../sandbox/scope.js";
+import { allowHarnessEndpoint } from "../sandbox/network.js";
 import type { WorkflowHandler } from "./wire-endpoint.js";
 
 /**
@@ -134,6 +135,7 @@ export async function fromExpress(routerOrApp: (req: any, res: any, next: any) =
   });
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : 0;
+  const disallow = allowHarnessEndpoint("127.0.0.1", port);
   const handler = (async (request: Request) => {
     const url = new URL(request.url);
     const headers = new Headers(request.headers);
@@ -157,6 +159,10 @@ export async function fromExpress(routerOrApp: (req: any, res: any, next: any) =
       if (token) frames.delete(token);
     }
   }) as ClosableHandler;
-  handler.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  handler.close = () =>
+    new Promise<void>((resolve) => {
+      disallow();
+      server.close(() => resolve());
+    });
   return handler;
 }

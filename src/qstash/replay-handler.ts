@@ -12,7 +12,7 @@ import { withReplayLock } from "../sandbox/lock.js";
 import { interceptNetwork } from "../sandbox/network.js";
 import { installVirtualTimers } from "../sandbox/virtual-timers.js";
 import { platformReport, resolvePlatform } from "../limits/platform.js";
-import { currentFrame } from "../sandbox/scope.js";
+import { closeFrames, currentFrame } from "../sandbox/scope.js";
 import type { ReplayOptions, ReplayResult } from "../types.js";
 import { nanoid, Prng } from "../util/prng.js";
 import { simulatorSigningKeys } from "./env.js";
@@ -228,5 +228,6 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
     stopNetwork?.();
     restoreTimers();
     restoreGlobals();
+    closeFrames();
   }
 }

@@ -1,4 +1,5 @@
 import { Prng } from "../util/prng.js";
+import { realTimers } from "./real-timers.js";
 
 /** A global read whose value is not recorded by the workflow's history. */
 export type NondeterministicSource =
@@ -20,8 +21,9 @@ export const originals = {
   performance: globalThis.performance,
   performanceNow: globalThis.performance.now,
   fetch: globalThis.fetch,
-  setTimeout: globalThis.setTimeout,
-  clearTimeout: globalThis.clearTimeout,
+  // the harness's own deadlines: never a fake-timer library's (see real-timers.ts)
+  setTimeout: realTimers.setTimeout as typeof globalThis.setTimeout,
+  clearTimeout: realTimers.clearTimeout as typeof globalThis.clearTimeout,
 };
 
 export interface GlobalsController {
@@ -131,12 +133,20 @@ export function patchGlobals(ctrl: GlobalsController): () => void {
       return array;
     }),
   );
-  restorers.push(
-    patchOwn(originals.performance, "now", function performanceNow() {
-      ctrl.onRead("performance.now");
-      return ctrl.now() - ctrl.origin;
-    }),
-  );
+  const performanceNow = function performanceNow() {
+    ctrl.onRead("performance.now");
+    return ctrl.now() - ctrl.origin;
+  };
+  restorers.push(patchOwn(originals.performance, "now", performanceNow));
+  // A fake-timer library installs a `performance` of its own: virtual whenever Date is, so that one too.
+  const current = globalThis.performance as Performance | undefined;
+  if (current && current !== originals.performance && typeof current === "object") {
+    try {
+      restorers.push(patchOwn(current, "now", performanceNow));
+    } catch {
+      // a frozen performance object: nothing to patch
+    }
+  }
 
   return () => {
     for (const restore of restorers.reverse()) {

@@ -1,8 +1,14 @@
-import { BatchInterceptor } from "@mswjs/interceptors";
+import type { Interceptor } from "@mswjs/interceptors";
 import { ClientRequestInterceptor } from "@mswjs/interceptors/ClientRequest";
 import { FetchInterceptor } from "@mswjs/interceptors/fetch";
 import { XMLHttpRequestInterceptor } from "@mswjs/interceptors/XMLHttpRequest";
 import type { RequestHandler } from "msw";
+import type { ObservedOwner } from "../detectors/track-effects.js";
+import { hasOtherListeners, installFront, runningInterceptor } from "./interceptor-front.js";
+import { userLocation } from "./location.js";
+import { currentFrame } from "./scope.js";
+import { guardSockets } from "./socket-guard.js";
+import { installGlobalDispatcher, replayDispatcher } from "./undici-dispatcher.js";
 
 export interface NetworkController {
   /** The harness's own endpoints (the QStash simulator): answered first and never reported. */
@@ -27,6 +33,12 @@ export function unhandledRequestMessage(request: Request): string {
   );
 }
 
+/** The message a request fails with when the msw handler that matched it throws. */
+export function handlerFailedMessage(request: Request, error: unknown): string {
+  const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return `[workflow-replay] Failed to answer ${request.method} ${request.url}: the request handler that matched it threw (${reason}). Fix the handler, or return HttpResponse.error() / a 5xx response to simulate a failing service.`;
+}
+
 /** Answers a request from msw handlers; undefined when none matches. */
 export async function answerWithHandlers(
   handlers: readonly RequestHandler[],
@@ -48,36 +60,156 @@ function loadMsw(): Promise<typeof import("msw")> {
   return (msw ??= import("msw"));
 }
 
+/** The replay's answer to a request it owns: a response, or the error the request fails with. */
+async function answerOwned(ctrl: NetworkController, request: Request): Promise<Response | Error> {
+  if (ctrl.internal) {
+    const internal = await ctrl.internal(request);
+    if (internal) return internal;
+  }
+  ctrl.onRequest(request);
+  let response: Response | undefined;
+  try {
+    response = await answerWithHandlers(ctrl.handlers, request.clone());
+  } catch (error) {
+    return new TypeError(handlerFailedMessage(request, error));
+  }
+  if (response) return response;
+  const fallback = ctrl.fallback ? await ctrl.fallback(request.clone()) : undefined;
+  return fallback ?? new TypeError(unhandledRequestMessage(request));
+}
+
+/** The interceptors of the harness, one per kind, constructed once per process and applied per replay. */
+const KINDS = [ClientRequestInterceptor, FetchInterceptor, XMLHttpRequestInterceptor] as const;
+let prepared: Array<Interceptor<any>> | undefined;
+let active = false;
+
 /**
- * Intercepts every outgoing request of the process (fetch, http/https, XMLHttpRequest) for the
- * duration of a replay. Returns the function that removes the interception.
+ * One of ours still applied after a replay because a user's interceptor started during the replay
+ * reuses it (msw's setupServer().listen() in a step, a beforeEach racing a replay): disposing it
+ * would take theirs down. It is disposed when its last listener goes.
+ */
+function disposeWhenAlone(interceptor: Interceptor<any>, symbol: symbol): void {
+  const emitter = (interceptor as unknown as { emitter: Record<string, unknown> & { removeListener?: (e: string, l: Function) => unknown } }).emitter;
+  if (Object.prototype.hasOwnProperty.call(emitter, "removeListener")) return;
+  const proto = Object.getPrototypeOf(emitter) as { removeListener: (e: string, l: Function) => unknown };
+  Object.defineProperty(emitter, "removeListener", {
+    configurable: true,
+    writable: true,
+    value(event: string, listener: Function) {
+      proto.removeListener.call(emitter, event, listener);
+      if (!active && !hasOtherListeners(interceptor as never)) {
+        delete emitter.removeListener;
+        // A reusing interceptor's dispose() deletes the global registration before removing its
+        // listeners; ours must be registered again, or its dispose() would skip restoring the modules.
+        const registry = globalThis as Record<symbol, unknown>;
+        if (registry[symbol] === undefined) registry[symbol] = interceptor;
+        if (registry[symbol] === interceptor) interceptor.dispose();
+      }
+      return emitter;
+    },
+  });
+}
+
+/** Whether the code making a request or a connection right now is a replayed workflow's. */
+function workflowCode(): boolean {
+  return currentFrame() !== undefined;
+}
+
+/** `host:port` of loopback servers the harness itself runs (the Express adapter): its own traffic to them passes. */
+const harnessEndpoints = new Set<string>();
+
+/**
+ * Lets the harness's own requests to a loopback server it started (the Express adapter's) through the
+ * replay's network guard. Returns the function that closes the gap again.
+ */
+export function allowHarnessEndpoint(host: string, port: number): () => void {
+  const key = `${host}:${port}`;
+  harnessEndpoints.add(key);
+  return () => harnessEndpoints.delete(key);
+}
+
+function isHarnessOrigin(origin: string | URL | undefined): boolean {
+  if (harnessEndpoints.size === 0 || origin === undefined) return false;
+  try {
+    return harnessEndpoints.has(new URL(String(origin)).host);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Owns the network for the duration of a replay, next to whatever the user's test installed:
+ * fetch, http/https and XMLHttpRequest through the interceptors (in front of a listening msw server's
+ * or nock's listeners, when they share the interceptors), the npm `undici` client through its global
+ * dispatcher (in front of a user's `MockAgent`), and raw TCP through `net.Socket#connect`. A request
+ * of the workflow is answered by the harness's endpoints or the replay's handlers, or fails naming its
+ * URL; it never reaches the user's tools and never opens a socket. Anything else passes to the user's
+ * tools unchanged. Returns the function that removes all of it.
  */
 export function interceptNetwork(ctrl: NetworkController): () => void {
-  const interceptor = new BatchInterceptor({
-    name: "workflow-replay",
-    interceptors: [new ClientRequestInterceptor(), new FetchInterceptor(), new XMLHttpRequestInterceptor()],
-  });
-  interceptor.on("request", async ({ request, controller }) => {
-    if (ctrl.internal) {
-      const internal = await ctrl.internal(request);
-      if (internal) {
-        controller.respondWith(internal);
-        return;
+  if (active) throw new Error("[workflow-replay] Internal error: the network is already intercepted. Please report this.");
+  active = true;
+  const undo: Array<() => void> = [];
+  try {
+    prepared ??= KINDS.map((Kind) => new Kind() as Interceptor<any>);
+    const decision = {
+      owns: (_request: Request, others: boolean) => !others || workflowCode(),
+      async answer(request: Request, controller: { respondWith(r: Response): unknown; errorWith(e?: unknown): unknown }) {
+        const answer = await answerOwned(ctrl, request);
+        if (answer instanceof Error) await controller.errorWith(answer);
+        else await controller.respondWith(answer);
+      },
+    };
+    KINDS.forEach((Kind, i) => {
+      const ours = prepared![i]!;
+      let running = runningInterceptor(Kind.symbol);
+      if (!running) {
+        ours.apply();
+        running = runningInterceptor(Kind.symbol);
+      }
+      if (!running) return; // the environment has no such module (XMLHttpRequest outside a DOM)
+      const removeFront = installFront(running, decision);
+      undo.push(() => {
+        removeFront();
+        if (running !== ours) return;
+        if (hasOtherListeners(ours as never)) disposeWhenAlone(ours, Kind.symbol);
+        else ours.dispose();
+      });
+    });
+    undo.push(
+      installGlobalDispatcher((previous) =>
+        replayDispatcher((origin) => workflowCode() && !isHarnessOrigin(origin), async (request) => {
+          const answer = await answerOwned(ctrl, request);
+          if (answer instanceof Error) throw answer;
+          return answer;
+        }, previous),
+      ),
+    );
+    undo.push(
+      guardSockets({
+        owns: (target) => workflowCode() && !harnessEndpoints.has(target),
+        onConnect(target) {
+          const frame = currentFrame();
+          if (!frame || frame.harness) return;
+          const observer = (frame.owner as ObservedOwner).observer;
+          observer?.effectSeen?.({ frame, target: `net.connect(${target})`, location: userLocation });
+        },
+      }),
+    );
+  } catch (error) {
+    stop();
+    throw error;
+  }
+  function stop(): void {
+    active = false;
+    for (const fn of undo.reverse()) {
+      try {
+        fn();
+      } catch {
+        // keep undoing the rest
       }
     }
-    ctrl.onRequest(request);
-    const response = await answerWithHandlers(ctrl.handlers, request.clone());
-    if (response) {
-      controller.respondWith(response);
-      return;
-    }
-    const fallback = ctrl.fallback ? await ctrl.fallback(request.clone()) : undefined;
-    if (fallback) {
-      controller.respondWith(fallback);
-      return;
-    }
-    controller.errorWith(new TypeError(unhandledRequestMessage(request)));
-  });
-  interceptor.apply();
-  return () => interceptor.dispose();
+    undo.length = 0;
+  }
+  return stop;
 }

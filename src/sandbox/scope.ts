@@ -32,9 +32,24 @@ export function currentStepFrame(): ScopeFrame | undefined {
   return runningSteps > 0 ? storage.getStore() : undefined;
 }
 
-function releaseStep(): void {
+/** Bumped when a replay ends: steps still pending from it (abandoned after a deadline) no longer count. */
+let generation = 0;
+
+function releaseStep(of: number): void {
+  if (of !== generation) return;
   runningSteps -= 1;
   if (runningSteps === 0) storage.disable();
+}
+
+/**
+ * Ends every frame when a replay ends, however it ends: work a timed-out delivery abandoned keeps no
+ * delivery frame set and no step storage enabled, so later code is never attributed to it.
+ */
+export function closeFrames(): void {
+  generation += 1;
+  deliveryFrame = undefined;
+  if (runningSteps > 0) storage.disable();
+  runningSteps = 0;
 }
 
 /**
@@ -44,15 +59,17 @@ function releaseStep(): void {
 export function runInFrame<T>(frame: ScopeFrame, fn: () => T): T {
   if (frame.step) {
     runningSteps += 1;
+    const of = generation;
+    const release = () => releaseStep(of);
     let result: T;
     try {
       result = storage.run(frame, fn);
     } catch (error) {
-      releaseStep();
+      release();
       throw error;
     }
-    if (result instanceof Promise) result.then(releaseStep, releaseStep);
-    else releaseStep();
+    if (result instanceof Promise) result.then(release, release);
+    else release();
     return result;
   }
   const previous = deliveryFrame;

@@ -155,7 +155,15 @@ export class MockEndpoint implements Endpoint {
       bodySteps: 0,
       rawPayload: undefined,
     });
-    const auth = await dryRun(this.options.route, this.init(delivery, callbackRequestBody(callback)), frame);
+    let auth: Awaited<ReturnType<typeof dryRun>>;
+    try {
+      auth = await this.deadline(dryRun(this.options.route, this.init(delivery, callbackRequestBody(callback)), frame), () =>
+        `[workflow-replay] Delivery ${delivery.invocation} (the context.call callback of step '${callback.stepName}') did not settle within ${this.options.deliveryTimeout} ms: the code before the first step awaits something that never resolves.`,
+      );
+    } catch (error) {
+      if (error instanceof DeliveryTimeout) return timeoutResponse(error);
+      throw error;
+    }
     if (auth === "run-ended") return authFailResponse();
     if (auth !== "step-found") return errorResponse(500, auth.error);
     const step = callResultStep(callback);
@@ -177,23 +185,39 @@ export class MockEndpoint implements Endpoint {
     }
     const frame: ScopeFrame = { owner: this.options.owner, invocation: delivery.invocation, dryRun: true };
     const init = this.init(delivery, payload);
-    const auth = await dryRun(this.options.route, init, frame);
+    const ms = this.options.deliveryTimeout;
+    let auth: Awaited<ReturnType<typeof dryRun>>;
+    try {
+      auth = await this.deadline(dryRun(this.options.route, init, frame), () =>
+        `[workflow-replay] Delivery ${delivery.invocation} (the failure callback) did not settle within ${ms} ms: the code before the first step awaits something that never resolves.`,
+      );
+    } catch (error) {
+      if (error instanceof DeliveryTimeout) return timeoutResponse(error);
+      throw error;
+    }
     if (auth === "run-ended") return errorResponse(500, new Error("Not authorized to run the failure function."));
     if (auth !== "step-found") return errorResponse(500, auth.error);
     const executor: Executor = new Executor([], this.runtime(delivery, frame, () => executor), delivery.invocation, "run", undefined);
     const context = new MockWorkflowContext(init, executor);
     try {
-      const result = await runInFrame({ ...frame, dryRun: false, harness: true }, () =>
-        failureFunction({
-          context: context as unknown as WorkflowContext<unknown>,
-          failStatus: failure.status,
-          failResponse,
-          failHeaders: failure.header,
-          failStack,
-        }),
+      const result = await this.deadline(
+        Promise.resolve(
+          runInFrame({ ...frame, dryRun: false, harness: true }, () =>
+            failureFunction({
+              context: context as unknown as WorkflowContext<unknown>,
+              failStatus: failure.status,
+              failResponse,
+              failHeaders: failure.header,
+              failStack,
+            }),
+          ),
+        ),
+        () =>
+          `[workflow-replay] Delivery ${delivery.invocation}: the failureFunction did not settle within ${ms} ms. A failure function that awaits something that never resolves keeps the run from ending; resolve it or raise the deliveryTimeout option.`,
       );
       return { status: 200, finishCondition: "failure-callback-executed", result };
     } catch (error) {
+      if (error instanceof DeliveryTimeout) return timeoutResponse(error);
       return errorResponse(500, error);
     }
   }

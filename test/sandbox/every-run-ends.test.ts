@@ -1,0 +1,158 @@
+// Every run ends: hung failure functions and context.call handlers are cut off with a message naming
+// what never settled, handler errors fail the run with the handler's message, the lock is released
+// and the globals are restored, and misuse (nested replays, out-of-range options) is refused clearly.
+import { delay, http, HttpResponse } from "msw";
+import { describe, expect, it } from "vitest";
+import { replay } from "workflow-replay";
+
+const originalDate = globalThis.Date;
+const originalRandom = Math.random;
+
+async function expectUsable(): Promise<void> {
+  // the lock is free and the globals are the originals again
+  const next = await replay(async (context) => context.run("x", () => 1));
+  expect(next.status).toBe("completed");
+  expect(globalThis.Date).toBe(originalDate);
+  expect(Math.random).toBe(originalRandom);
+}
+
+describe("every run ends", () => {
+  it("cuts off a failureFunction that never settles, naming it", async () => {
+    const result = await replay(
+      async (context) => {
+        await context.run("boom", () => {
+          throw new Error("always fails");
+        });
+      },
+      { retries: 0, deliveryTimeout: 50, failureFunction: () => new Promise(() => {}) },
+    );
+    expect(result.status).toBe("failed");
+    // the run failed for its own reason; the failure callback's delivery records what never settled
+    expect(JSON.stringify(result.deliveries.at(-1))).toContain("the failureFunction did not settle within 50 ms");
+    await expectUsable();
+  });
+
+  it("cuts off a context.call handler that never answers, naming the call", async () => {
+    const result = await replay(
+      async (context) => {
+        await context.call("slow", { url: "https://slow.example.test/api", method: "GET" });
+      },
+      {
+        deliveryTimeout: 50,
+        handlers: [
+          http.get("https://slow.example.test/api", async () => {
+            await new Promise(() => {}); // no timer at all: virtual time cannot end it
+            return HttpResponse.json({});
+          }),
+        ],
+      },
+    );
+    expect(result.status).toBe("failed");
+    expect(result.error?.message).toContain('context.call "slow" (GET https://slow.example.test/api): its request handler did not answer within 50 ms');
+    await expectUsable();
+  });
+
+  it('ends a run whose context.call handler awaits delay("infinite") (a timer on the virtual clock)', async () => {
+    const result = await replay(
+      async (context) => {
+        const { status } = await context.call("slow", { url: "https://slow.example.test/api", method: "GET" });
+        return status;
+      },
+      {
+        deliveryTimeout: 1_000,
+        handlers: [
+          http.get("https://slow.example.test/api", async () => {
+            await delay("infinite");
+            return HttpResponse.json({});
+          }),
+        ],
+      },
+    );
+    expect(["completed", "failed"]).toContain(result.status);
+    await expectUsable();
+  });
+
+  it("fails a context.call whose handler throws with the handler's message", async () => {
+    const result = await replay(
+      async (context) => {
+        await context.call("broken", { url: "https://broken.example.test/api", method: "GET" });
+      },
+      {
+        handlers: [
+          http.get("https://broken.example.test/api", () => {
+            throw new Error("handler exploded");
+          }),
+        ],
+      },
+    );
+    expect(result.status).toBe("failed");
+    expect(result.error?.message).toContain("handler exploded");
+    await expectUsable();
+  });
+
+  it("fails a fetch whose handler throws with the handler's message, as a failed delivery", async () => {
+    const result = await replay(
+      async (context) => context.run("get", async () => (await fetch("https://broken.example.test/x")).status),
+      {
+        retries: 0,
+        handlers: [
+          http.get("https://broken.example.test/x", () => {
+            throw new Error("handler exploded");
+          }),
+        ],
+      },
+    );
+    expect(result.status).toBe("failed");
+    expect(JSON.stringify(result.error)).toContain("handler exploded");
+    await expectUsable();
+  });
+
+  it("stays interruptible: a runaway route lets the event loop turn between deliveries", async () => {
+    let timerFired = false;
+    let deliveriesWhenFired = -1;
+    let deliveries = 0;
+    setTimeout(() => {
+      timerFired = true;
+      deliveriesWhenFired = deliveries;
+    }, 0);
+    const result = await replay(
+      async (context) => {
+        deliveries += 1;
+        for (let i = 0; ; i++) await context.run(`step-${i}`, () => i);
+      },
+      { maxInvocations: 200 },
+    );
+    expect(result.status).toBe("failed");
+    expect(timerFired).toBe(true);
+    // the test's own timer ran long before the run's end, not after it
+    expect(deliveriesWhenFired).toBeLessThan(deliveries);
+  });
+});
+
+describe("input hygiene", () => {
+  it("refuses a nested replay from the route body, outside any step", async () => {
+    let refusal = "";
+    await replay(
+      async (context) => {
+        try {
+          await replay(async () => {});
+        } catch (error) {
+          refusal = (error as Error).message;
+        }
+        await context.run("x", () => 1);
+      },
+      { deliveryTimeout: 1_000 },
+    );
+    expect(refusal).toMatch(/called from inside a workflow that is being replayed/);
+    await expectUsable();
+  });
+
+  it("refuses seeds that would collide, and deliveryTimeout beyond what a timer holds", async () => {
+    await expect(replay(async () => {}, { seed: 0.5 })).rejects.toThrow(/"seed" must be a whole number from -2147483648 to 2147483647/);
+    await expect(replay(async () => {}, { seed: 2 ** 32 + 1 })).rejects.toThrow(/would replay exactly like another seed/);
+    await expect(replay(async () => {}, { deliveryTimeout: 2 ** 31 })).rejects.toThrow(/"deliveryTimeout" must be at most 2147483647 ms/);
+    const a = await replay(async (context) => context.run("r", () => Math.random()), { seed: 2 ** 31 - 1 });
+    const b = await replay(async (context) => context.run("r", () => Math.random()), { seed: -(2 ** 31) });
+    expect(a.output).not.toBe(b.output);
+  });
+});
