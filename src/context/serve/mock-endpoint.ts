@@ -1,7 +1,7 @@
 import type { RouteFunction, WorkflowContext } from "@upstash/workflow";
 import type { ReplayObserver } from "../../engine/observer.js";
 import type { Endpoint, EndpointDelivery, EndpointResponse } from "../../engine/wire-types.js";
-import { Deadline } from "../../sandbox/deadline.js";
+import { Deadline, withDeadline } from "../../sandbox/deadline.js";
 import { HostStop, untilStopped } from "../../sandbox/host-stop.js";
 import { runInFrame, type ScopeFrame } from "../../sandbox/scope.js";
 import type { FailureFunctionArgs } from "../../types.js";
@@ -54,6 +54,13 @@ export class MockEndpoint implements Endpoint {
 
   private init(delivery: EndpointDelivery, payload: unknown) {
     return contextInit(delivery, payload, delivery.port, this.options.env, (this.client ??= qstashClientStub()));
+  }
+
+  /** A single deadline for callback and failure deliveries (a step delivery shares one {@link Deadline} between its phases). */
+  private deadline<T>(work: Promise<T>, describe: () => string, stop?: AbortSignal): Promise<T> {
+    return withDeadline(untilStopped(work, stop), this.options.deliveryTimeout, (): never => {
+      throw new DeliveryTimeout(describe());
+    });
   }
 
   private async deliverSteps(delivery: EndpointDelivery): Promise<EndpointResponse> {
