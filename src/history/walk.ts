@@ -9,7 +9,7 @@ import { withDeadline } from "../sandbox/deadline.js";
 import { patchGlobals } from "../sandbox/globals.js";
 import { withReplayLock } from "../sandbox/lock.js";
 import { interceptNetwork } from "../sandbox/network.js";
-import { runInFrame } from "../sandbox/scope.js";
+import { closeFrames, runInFrame } from "../sandbox/scope.js";
 import { Prng } from "../util/prng.js";
 import type { RecordedPosition } from "./recorded.js";
 
@@ -255,6 +255,9 @@ export async function walkHistory(
         ...(ended === "threw" && error !== undefined ? { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) } : {}),
       };
     } finally {
+      // A route the walk stopped may never settle; its delivery frame must not outlive the walk (the
+      // replay that follows would take itself for a nested one).
+      closeFrames();
       stopNetwork?.();
       restore();
     }
