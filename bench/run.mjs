@@ -12,6 +12,7 @@
 // The peak-heap case runs in child processes (see heapCase()).
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { summaryLine, updatePerformanceDocs } from "./performance-doc.mjs";
 import os from "node:os";
 import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
@@ -672,6 +673,11 @@ async function main() {
   const results = { machine: env, quick, baseline: baseline && { dir: baseline.dir, commit: baseline.commit }, groups, costModel: model, visitCost: visits, detectorBreakdown: breakdown, property, heap, targets };
   writeFileSync(join(here, "results.json"), JSON.stringify(results, null, 2) + "\n");
   console.log(`results written to bench/results.json`);
+  if (!quick && !only) {
+    const machineLine = `\`${env.cpu}\`, \`nproc\` = ${env.nproc}, Node.js ${env.node}, ${env.platform}, commit \`${env.commit}\`, load average ${env.loadBefore.join(" ")} before the run and ${env.loadAfter.join(" ")} after`;
+    updatePerformanceDocs({ docPath: join(root, "docs/performance.md"), readmePath: join(root, "README.md"), machineLine, table: table(groups), summary: summaryLine(groups, fmtMs) });
+    console.log(`docs/performance.md and the README's figures updated`);
+  }
 }
 
 await main();

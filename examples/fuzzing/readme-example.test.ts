@@ -1,4 +1,4 @@
-// The example of the README's "Fuzzing dynamic pipelines" section, verbatim.
+// The example of docs/guide/fuzzing.md ("Fuzzing dynamic pipelines"), verbatim.
 import type { WorkflowContext } from "@upstash/workflow";
 import fc from "fast-check";
 import { http, HttpResponse } from "msw";

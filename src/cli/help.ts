@@ -37,6 +37,6 @@ Examples
   workflow-replay check src/workflows/order.ts#orderWorkflow "fixtures/histories/order-*.json"
   workflow-replay check dist/workflows.js#approval fixtures/approval.json --junit reports/replay.xml
 
-Record histories with replay(...).history or captureDeliveries() and saveHistory(); see the
-README section "Recorded histories".
+Record histories with replay(...).history or captureDeliveries() and saveHistory(); see
+docs/guide/recorded-histories.md.
 `;

@@ -95,7 +95,7 @@ export class Executor {
   /** `wrapStep`: flags the step as executing only while its function runs synchronously. */
   wrapStep<T>(stepName: string, fn: () => T): T {
     // As the SDK: a step function that throws synchronously leaves the flag set, so a step issued
-    // later in the same delivery fails as nested (upstash-protocol.md §9).
+    // later in the same delivery fails as nested (docs/reference/protocol.md §9).
     this.executingStep = stepName;
     const result = fn();
     this.executingStep = false;

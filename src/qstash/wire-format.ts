@@ -4,7 +4,7 @@ import type { EndpointDelivery, EndpointResponse } from "../engine/wire-types.js
 import { encodeBase64 } from "../util/base64.js";
 
 /**
- * Every wire detail of a QStash → endpoint request lives here (upstash-protocol.md §3.3, §3.4, §3.7):
+ * Every wire detail of a QStash → endpoint request lives here (docs/reference/protocol.md §3.3, §3.4, §3.7):
  * the `RawStep[]` body, the headers QStash sets, and how the SDK's HTTP answer maps back to the model.
  */
 

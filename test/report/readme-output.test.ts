@@ -1,6 +1,7 @@
-// The README pastes real output (a report from `npm run demo`, the whole demo output, a failing
-// matcher). This test re-runs both and fails when the README has drifted from what the code prints.
-// Refresh the README with: UPDATE_README=1 npx vitest run test/report/readme-output.test.ts
+// The docs paste real output (a report from `npm run demo`, the whole demo output, a failing
+// matcher) in docs/guide/reading-a-report.md. This test re-runs both and fails when the page has
+// drifted from what the code prints.
+// Refresh the page with: UPDATE_README=1 npx vitest run test/report/readme-output.test.ts
 import { execFile } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,14 +11,14 @@ import { describe, expect, it } from "vitest";
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const README = join(root, "README.md");
+const README = join(root, "docs/guide/reading-a-report.md");
 const env = { ...process.env, NO_COLOR: "1", FORCE_COLOR: "" };
 const update = process.env.UPDATE_README === "1";
 
 /** The ```text block that follows `anchor` in the README: [start, end) offsets of its body. */
 function textBlockAfter(readme: string, anchor: string): [number, number] {
   const at = readme.indexOf(anchor);
-  expect(at, `README anchor not found: ${anchor}`).toBeGreaterThanOrEqual(0);
+  expect(at, `anchor not found in docs/guide/reading-a-report.md: ${anchor}`).toBeGreaterThanOrEqual(0);
   const start = readme.indexOf("```text\n", at) + "```text\n".length;
   const end = readme.indexOf("\n```", start);
   return [start, end];
@@ -33,7 +34,7 @@ function check(anchor: string, actual: string): void {
   expect(readme.slice(start, end)).toBe(actual);
 }
 
-describe("the output pasted in the README", () => {
+describe("the output pasted in docs/guide/reading-a-report.md", () => {
   it("is what npm run demo prints, and its buggy-checkout report", async () => {
     const { stdout } = await run(process.execPath, [join(root, "examples/demo.mjs")], { cwd: root, env });
     const demo = stdout.replace(/\n+$/, "");
