@@ -16,7 +16,8 @@ export type FindingKind =
   | "function-timeout"
   | "non-idempotent-step"
   | "history-incompatible"
-  | "early-return";
+  | "early-return"
+  | "caught-step-error";
 
 export type Severity = "error" | "warning";
 

@@ -19,6 +19,7 @@ export const DEFAULT_SEVERITY: Record<FindingKind, Severity> = {
   "non-idempotent-step": "warning",
   "history-incompatible": "error",
   "early-return": "error",
+  "caught-step-error": "error",
 };
 
 

@@ -1,4 +1,5 @@
 import type { DetectorFactory } from "./detector.js";
+import { caughtStepError } from "./caught-step-error.js";
 import { duplicateStepName } from "./duplicate-step-name.js";
 import { earlyReturn } from "./early-return.js";
 import { limitExceeded } from "./limit-exceeded.js";
@@ -26,4 +27,5 @@ export const FACTORIES: DetectorFactory[] = [
   limitExceeded,
   nonIdempotentStep,
   earlyReturn,
+  caughtStepError,
 ];

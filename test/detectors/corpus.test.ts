@@ -60,6 +60,7 @@ describe("detector corpus", () => {
       "payload-mutation",
       "limit-exceeded",
       "early-return",
+      "caught-step-error",
     ];
     expect(kinds).toEqual(expected);
     for (const k of corpus) {

@@ -864,4 +864,92 @@ export const corpus: KindCorpus[] = [
       },
     ],
   },
+  {
+    kind: "caught-step-error",
+    buggy: [
+      {
+        title: "catches a step's synchronous error and runs a fallback step",
+        route: () => async (context) => {
+          try {
+            await context.run("risky", () => {
+              throw new Error("card declined");
+            });
+          } catch {
+            await context.run("fallback", () => "manual review");
+          }
+          await context.run("done", () => true);
+        },
+        options: { retries: 1 },
+      },
+      {
+        title: "catches a step's asynchronous error and runs a fallback step",
+        route: () => async (context) => {
+          try {
+            await context.run("risky", async () => {
+              await gap();
+              throw new Error("card declined");
+            });
+          } catch {
+            await context.run("fallback", () => "manual review");
+          }
+          await context.run("done", () => true);
+        },
+        options: { retries: 1 },
+      },
+      {
+        title: "swallows a step's WorkflowNonRetryableError in a bare catch and returns",
+        route: () => async (context) => {
+          await context.run("load-order", () => ({ id: "o1" }));
+          try {
+            await context.run("validate", () => {
+              throw new WorkflowNonRetryableError("invalid order");
+            });
+          } catch {
+            return "ignored";
+          }
+        },
+      },
+    ],
+    correct: [
+      {
+        title: "handles the error inside the step and returns a fallback value",
+        route: () => async (context) => {
+          const outcome = await context.run("risky", () => {
+            try {
+              throw new Error("card declined");
+            } catch {
+              return "manual review";
+            }
+          });
+          await context.run("done", () => outcome);
+        },
+      },
+      {
+        title: "rethrows a step's error from the catch so QStash retries the step",
+        route: () => {
+          let attempts = 0;
+          return async (context) => {
+            try {
+              await context.run("flaky", () => {
+                attempts++;
+                if (attempts === 1) throw new Error("timeout");
+                return attempts;
+              });
+            } catch (error) {
+              throw error;
+            }
+            await context.run("after", () => true);
+          };
+        },
+      },
+      {
+        title: "lets a WorkflowNonRetryableError fail the run",
+        route: () => async (context) => {
+          await context.run("validate", () => {
+            throw new WorkflowNonRetryableError("invalid order");
+          });
+        },
+      },
+    ],
+  },
 ];
