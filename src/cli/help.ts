@@ -14,7 +14,8 @@ Usage
 Arguments
   <module>#<export>   A TypeScript (.ts .mts .cts .tsx) or JavaScript (.js .mjs .cjs) file and
                       the name of its export; "#default" when omitted. TypeScript is loaded
-                      through tsx (install it: npm i -D tsx); no build step is needed.
+                      through tsx (install it: npm i -D tsx), or without it by Node 22.18+
+                      and bun themselves; no build step is needed.
   <histories...>      History files (workflow-replay/history@1 JSON) or globs: * ** ? [abc]
                       {a,b}. Quote globs so the shell does not expand them.
 

@@ -59,6 +59,8 @@ export class Executor {
   readonly replayed: string[] = [];
   /** Frontier steps whose promise has not settled yet, by position (names the step a hung delivery waits for). */
   readonly inFlight = new Map<number, string>();
+  /** Step functions started in this delivery and not settled yet, by step id (a hang names the right branch). */
+  readonly running = new Map<number, string>();
   /** Call sites of steps that may execute in this delivery (taken once per delivery, not per visit). */
   private readonly callSites = new Map<LazyStep, CapturedSite>();
 

@@ -156,3 +156,18 @@ describe("input hygiene", () => {
     expect(a.output).not.toBe(b.output);
   });
 });
+
+describe("a hang inside a parallel group", () => {
+  it.each([0, 1, 2])("names the branch that never settled (branch %i of 3)", async (hung) => {
+    const names = ["left", "middle", "right"];
+    const result = await replay(
+      async (context) => {
+        await Promise.all(names.map((name, i) => context.run(name, () => (i === hung ? new Promise<number>(() => {}) : i))));
+      },
+      { deliveryTimeout: 50, retries: 0 },
+    );
+    expect(result.status).toBe("failed");
+    expect(result.error?.message).toContain(`step '${names[hung]}'`);
+    for (const other of names.filter((_, i) => i !== hung)) expect(result.error?.message).not.toContain(`'${other}'`);
+  });
+});

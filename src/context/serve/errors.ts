@@ -64,7 +64,8 @@ function classifyRouteError(error: unknown, port: QStashPort): EndpointResponse 
 
 /** The timeout message for a route that did not settle: names the step in flight, or the last one done. */
 export function describeHang(invocation: number, ms: number, executor: Executor): string {
-  const pending = [...executor.inFlight].at(-1);
+  // the step function still running names the hung branch of a parallel group; else the last step awaited
+  const pending = [...executor.running].at(-1) ?? [...executor.inFlight].at(-1);
   if (pending) {
     const [position, name] = pending;
     return `[workflow-replay] Delivery ${invocation} did not settle within ${ms} ms: step '${name}' (position ${position}) never settled. A step function that awaits something that never resolves (a real timer, an unanswered promise) hangs the delivery; resolve it or raise the deliveryTimeout option.`;

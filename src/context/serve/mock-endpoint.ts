@@ -129,7 +129,7 @@ export class MockEndpoint implements Endpoint {
       if (error instanceof DeliveryTimeout) return end(timeoutResponse(error), false);
       if (error instanceof HostStop) {
         // the simulator answers for the stopped function; this only names the step that was running
-        const running = executor ? [...executor.inFlight].at(-1)?.[1] : undefined;
+        const running = executor ? ([...executor.running].at(-1) ?? [...executor.inFlight].at(-1))?.[1] : undefined;
         return end({ status: 504, finishCondition: "host-timeout", ...(running ? { stepName: running } : {}) }, false);
       }
       throw error;
@@ -146,7 +146,19 @@ export class MockEndpoint implements Endpoint {
       url: delivery.run.url,
       randomId: (length: number) => nanoid(prng, length),
       runStepFunction<T>(name: string, stepId: number, fn: () => T | Promise<T>): T | Promise<T> {
-        return runInFrame({ ...frame, step: { name, id: stepId } }, () => executor().wrapStep(name, fn));
+        const running = executor().running;
+        running.set(stepId, name);
+        const settled = () => void running.delete(stepId);
+        let result: T | Promise<T>;
+        try {
+          result = runInFrame({ ...frame, step: { name, id: stepId } }, () => executor().wrapStep(name, fn));
+        } catch (error) {
+          settled();
+          throw error;
+        }
+        if (result instanceof Promise) result.then(settled, settled);
+        else settled();
+        return result;
       },
     };
   }
