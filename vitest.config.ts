@@ -16,6 +16,7 @@ const E2E = [
   "examples/demo.test.ts",
   "examples/node-test/node-test.test.ts",
   "test/cli/module-systems.test.ts",
+  "test/smoke/lazy-peers.test.ts",
 ];
 
 /** The consumer matrix's projects (.ci/run): they run against the packed tarball, not here. */
