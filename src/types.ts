@@ -17,7 +17,8 @@ export type FindingKind =
   | "non-idempotent-step"
   | "history-incompatible"
   | "early-return"
-  | "caught-step-error";
+  | "caught-step-error"
+  | "callback-dry-run";
 
 export type Severity = "error" | "warning";
 
