@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
@@ -44,7 +45,9 @@ export default defineConfig({
   },
   test: {
     testTimeout: 30_000,
-    env: { CONFORMANCE_RUNS: process.env.CONFORMANCE_RUNS ?? (full ? "500" : "60") },
+    // vitest's default in run mode is one worker fewer than the cores: one worker on two cores.
+    maxWorkers: availableParallelism(),
+    env: { CONFORMANCE_RUNS: process.env.CONFORMANCE_RUNS ?? (full ? "500" : "30") },
     projects: [
       {
         extends: true,

@@ -15,6 +15,9 @@ export const KINDS = [
   "limit-exceeded",
   "non-idempotent-step",
   "history-incompatible",
+  "early-return",
+  "caught-step-error",
+  "callback-dry-run",
 ];
 
 /** replay() options with every finding kind off and no perturbation pass: the engine alone. */

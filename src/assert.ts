@@ -1,4 +1,5 @@
 import { formatReport, type ReportOptions } from "./report/format-report.js";
+import { budgetOverruns, type Budget } from "./limits/budget.js";
 import type { FindingKind, ReplayResult, RunStatus } from "./types.js";
 
 /**
@@ -16,6 +17,8 @@ export interface AssertReplayOptions {
   status?: RunStatus | readonly RunStatus[];
   /** How the report in the error message is formatted (colour, timeline...). */
   report?: ReportOptions;
+  /** Limits on billed steps, cost and durations (`result.usage`): going over fails the assertion. */
+  budget?: Budget;
 }
 
 /**
@@ -41,7 +44,7 @@ export class ReplayAssertionError extends Error {
 }
 
 /** @internal Why a result fails {@link assertReplay}, or undefined when it passes. */
-export function replayProblem(result: ReplayResult, options: Pick<AssertReplayOptions, "allow" | "status"> = {}): string | undefined {
+export function replayProblem(result: ReplayResult, options: Pick<AssertReplayOptions, "allow" | "status" | "budget"> = {}): string | undefined {
   const allowed = new Set(options.allow ?? []);
   const problems: string[] = [];
   const wanted = options.status === undefined ? undefined : typeof options.status === "string" ? [options.status] : options.status;
@@ -54,6 +57,10 @@ export function replayProblem(result: ReplayResult, options: Pick<AssertReplayOp
   if (errors.length > 0) {
     const kinds = [...new Set(errors.map((f) => f.kind))].join(", ");
     problems.push(`${errors.length} error finding${errors.length === 1 ? "" : "s"} (${kinds})`);
+  }
+  if (options.budget) {
+    const over = budgetOverruns(result, options.budget);
+    if (over.length > 0) problems.push(`the run went over its budget: ${over.join(", ")}`);
   }
   return problems.length > 0 ? problems.join("; ") : undefined;
 }
@@ -81,5 +88,5 @@ export function assertReplay<T extends ReplayResult<any>>(result: T, options: As
   if (problem === undefined) return result;
   const next = result.findings.length > 0 ? "Each finding below says where and what to change" : "The timeline below shows where the run went wrong";
   const title = `[workflow-replay] Failed to assert the replay: ${problem}. ${next}.`;
-  throw new ReplayAssertionError(formatReport(result, { ...options.report, title }), result);
+  throw new ReplayAssertionError(formatReport(result, { ...(options.budget ? { usage: true } : {}), ...options.report, title }), result);
 }

@@ -46,6 +46,7 @@ export type { SignatureMode, SigningKeys } from "./qstash/signing.js";
 export type { WorkflowHandler } from "./qstash/wire-endpoint.js";
 export type { FactSource, HostLimits, HostPreset, PlanLimits, PlanName } from "./limits/facts.js";
 export type { DurationInput, HostOption, PlanOption } from "./limits/options.js";
+export type { Budget } from "./limits/budget.js";
 export type {
   ChecksOption,
   DeliveryRecord,

@@ -17,7 +17,8 @@ export type FindingKind =
   | "non-idempotent-step"
   | "history-incompatible"
   | "early-return"
-  | "caught-step-error";
+  | "caught-step-error"
+  | "callback-dry-run";
 
 export type Severity = "error" | "warning";
 
@@ -229,7 +230,10 @@ export interface RecordedHistory {
 
 /** What one run uses on QStash and on the function host (see docs/guide/platform-limits.md). */
 export interface Usage {
-  /** Steps Upstash bills: every call QStash makes to the workflow URL or to an external URL, retries included. */
+  /**
+   * Steps Upstash bills: deliveries to the workflow URL (retries included, `context.call` callbacks not)
+   * plus each request to a `context.call` target. run/sleep/waitForEvent 1, call 2, parallel steps 2 each, +1 trigger.
+   */
   billedSteps: number;
   /** Requests QStash made to the workflow endpoint (the run and its invoked children). */
   deliveries: number;
@@ -243,6 +247,11 @@ export interface Usage {
   largestBodyBytes: number;
   /** `billedSteps` at the plan's price per step (pay-as-you-go, $1 per 100K steps, when no plan is given). */
   costUsd: number;
+  /** The plan's name, when the run had a `plan`. */
+  plan?: string;
+  /** The host's name and maxDuration, when the run had a `host`. */
+  host?: string;
+  hostLimitMs?: number;
 }
 
 /** What a replay returns. It never throws for a failed run or a finding. */

@@ -10,6 +10,10 @@ export interface CheckArgs {
   /** Force GitHub annotations on or off; default: on when GITHUB_ACTIONS is "true". */
   github?: boolean;
   quiet: boolean;
+  /** `--host`: a preset ("vercel-hobby") or a maxDuration ("15m", 300). */
+  host?: string;
+  /** `--plan`: an Upstash plan ("free", "pay-as-you-go", "fixed-1m", "fixed-10m"). */
+  plan?: string;
 }
 
 export type ParsedArgs = { command: "help" } | { command: "version" } | CheckArgs;
@@ -50,6 +54,14 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         parsed.junit = value;
         break;
       }
+      case "--host":
+      case "--plan": {
+        const value = inline ?? rest[++i];
+        const example = flag === "--host" ? "--host vercel-hobby or --host 15m" : "--plan free";
+        if (!value || (inline === undefined && value.startsWith("-"))) throw new UsageError(`Failed to run: ${flag} needs a value, e.g. ${example}. ${HINT}`);
+        parsed[flag === "--host" ? "host" : "plan"] = value;
+        break;
+      }
       case "--strict":
         parsed.strict = true;
         break;
@@ -66,7 +78,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       default:
         throw new UsageError(`Failed to run: unknown option "${flag}". ${HINT}`);
     }
-    if (inline !== undefined && flag !== "--junit") throw new UsageError(`Failed to run: ${flag} takes no value, got "${arg}". ${HINT}`);
+    if (inline !== undefined && flag !== "--junit" && flag !== "--host" && flag !== "--plan") throw new UsageError(`Failed to run: ${flag} takes no value, got "${arg}". ${HINT}`);
   }
   const [target, ...patterns] = positional;
   if (!target) throw new UsageError(`Failed to run check: name the workflow as <module>#<export>, e.g. src/workflows/order.ts#orderWorkflow. ${HINT}`);

@@ -10,6 +10,15 @@ import { glob, isGlob } from "./glob.js";
 import { junitXml, type CaseReport } from "./junit.js";
 import { loadRoute } from "./load-module.js";
 import { UsageError } from "./usage-error.js";
+import { HOST_PRESETS } from "../limits/facts.js";
+import type { HostOption, PlanOption } from "../limits/options.js";
+import { formatDuration } from "../report/time.js";
+
+/** `--host` / `--plan` as replay options: a preset name as is, anything else as a maxDuration. */
+function platformOptions(args: CheckArgs): { host?: HostOption; plan?: PlanOption } {
+  const host = args.host === undefined ? undefined : args.host in HOST_PRESETS ? (args.host as HostOption) : { maxDuration: /^\d+(\.\d+)?$/.test(args.host) ? Number(args.host) : args.host };
+  return { ...(host ? { host } : {}), ...(args.plan !== undefined ? { plan: args.plan as PlanOption } : {}) };
+}
 
 export interface CheckIo {
   cwd: string;
@@ -59,7 +68,7 @@ async function checkOne(route: RouteFunction<unknown, unknown>, file: string, ar
   try {
     const history = await loadHistory(path);
     recorded = `${history.status ?? "recorded"}, ${history.steps.length - 1} steps`;
-    result = await replayHistory(route, history, { strict: args.strict, perturb: false });
+    result = await replayHistory(route, history, { strict: args.strict, perturb: false, ...platformOptions(args) });
   } catch (error) {
     const e = error as Error;
     const message = (e?.message ?? String(error)).replace(path, file);
@@ -93,6 +102,12 @@ async function checkOne(route: RouteFunction<unknown, unknown>, file: string, ar
   for (const finding of others) details.push(`  note    ${finding.kind}: ${finding.message.split("\n")[0]}`);
   if (result.status === "failed" && c.compatible && result.error) {
     details.push(`  note    the resumed run failed after the recorded part: ${result.error.message.split("\n")[0]}`);
+  }
+  if (args.host !== undefined || args.plan !== undefined) {
+    const u = result.usage;
+    details.push(
+      `  usage   replayed deliveries: ${u.billedSteps} billed steps, $${u.costUsd}${u.plan ? ` on ${u.plan}` : ""}; longest delivery ${formatDuration(u.longestDeliveryMs)}${u.host ? ` (limit ${formatDuration(u.hostLimitMs ?? 0)})` : ""}; largest body ${u.largestBodyBytes} bytes`,
+    );
   }
   const failed = !c.compatible;
   const warned = mine.some((f) => f.severity === "warning");

@@ -25,6 +25,10 @@ Options
                       (sleep duration, wait event id or timeout) and removed trailing steps.
   --github            Print GitHub Actions annotations (::error file=...,line=...::...).
                       On by default when GITHUB_ACTIONS=true; --no-github turns them off.
+  --host <host>       Check each delivery against a function host's time limit: vercel-hobby,
+                      vercel-pro, vercel-enterprise, or a maxDuration (300, 15m). Prints usage.
+  --plan <plan>       Check against an Upstash plan's limits and price: free, pay-as-you-go,
+                      fixed-1m, fixed-10m. Prints the billed steps and cost of each history.
   -q, --quiet         Print only the histories that fail, and the summary.
   -h, --help          Show this help.
   -v, --version       Show the version.

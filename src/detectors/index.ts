@@ -20,6 +20,7 @@ export const DEFAULT_SEVERITY: Record<FindingKind, Severity> = {
   "history-incompatible": "error",
   "early-return": "error",
   "caught-step-error": "error",
+  "callback-dry-run": "error",
 };
 
 

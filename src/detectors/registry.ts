@@ -1,4 +1,5 @@
 import type { DetectorFactory } from "./detector.js";
+import { callbackDryRun } from "./callback-dry-run.js";
 import { caughtStepError } from "./caught-step-error.js";
 import { duplicateStepName } from "./duplicate-step-name.js";
 import { earlyReturn } from "./early-return.js";
@@ -28,4 +29,5 @@ export const FACTORIES: DetectorFactory[] = [
   nonIdempotentStep,
   earlyReturn,
   caughtStepError,
+  callbackDryRun,
 ];

@@ -1,7 +1,7 @@
 import type { RunState } from "../engine/wire-types.js";
 import type { ChecksOption, DeliveryRecord, Finding, Severity, Step } from "../types.js";
 import { durationToSeconds } from "../util/duration.js";
-import { formatDuration } from "../util/format-duration.js";
+import { formatDuration } from "../report/time.js";
 import type { HostLimits, PlanLimits } from "./facts.js";
 
 /** What the host and plan checks look at. */

@@ -1,5 +1,5 @@
 import type { EndpointDelivery, EndpointResponse } from "../engine/wire-types.js";
-import { formatDuration } from "../util/format-duration.js";
+import { formatDuration } from "../report/time.js";
 import { HOST_TIMEOUT, type HostLimits } from "./facts.js";
 
 /** The answer QStash sees when the host stops a delivery at its maxDuration: 504 FUNCTION_INVOCATION_TIMEOUT. */

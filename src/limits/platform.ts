@@ -27,7 +27,12 @@ export function resolvePlatform(options: Pick<ReplayOptions, "host" | "plan" | "
 /** The run's usage at the plan's price, and the findings the host and the plan add. */
 export function platformReport(sim: Simulator, root: RunState, usage: Usage, platform: Platform, checks: ChecksOption | undefined): { usage: Usage; findings: Finding[] } {
   const price = platform.plan?.pricePerStepUsd ?? DEFAULT_PRICE_PER_STEP_USD;
-  const priced: Usage = { ...usage, costUsd: Math.round(usage.billedSteps * price * 1e8) / 1e8 };
+  const priced: Usage = {
+    ...usage,
+    costUsd: Math.round(usage.billedSteps * price * 1e8) / 1e8,
+    ...(platform.plan ? { plan: platform.plan.name } : {}),
+    ...(platform.host ? { host: platform.host.name, hostLimitMs: platform.host.maxDurationMs } : {}),
+  };
   const runs = [root, ...[...sim.runs.values()].filter((r) => r !== root)];
   const findings = limitFindings({ runs, billedSteps: usage.billedSteps, ...platform, ...(checks ? { checks } : {}) });
   return { usage: priced, findings };

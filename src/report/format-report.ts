@@ -3,6 +3,7 @@ import { countFindings, formatFinding } from "./findings.js";
 import { createStyle, defaultColor, type Style } from "./style.js";
 import { formatDuration } from "./time.js";
 import { formatTimeline } from "./timeline.js";
+import { formatUsage } from "./usage.js";
 import { truncate } from "./values.js";
 
 /**
@@ -33,6 +34,8 @@ export interface ReportOptions {
   width?: number;
   /** A line printed above the report (the matchers use it to say what was expected). */
   title?: string;
+  /** Print the "Usage" block (billed steps, cost, durations). Default: when the run had a `host` or `plan`. */
+  usage?: boolean;
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -97,6 +100,9 @@ export function formatReport(result: ReplayResult, options: ReportOptions = {}):
     lines.push("");
   }
   lines.push(`${style.bold("Result")}  ${statusLine(result, style, maxValue)}`);
+  if (options.usage ?? (result.usage?.host !== undefined || result.usage?.plan !== undefined)) {
+    if (result.usage) lines.push(...formatUsage(result, style));
+  }
   const children = Object.entries(result.children ?? {});
   if (children.length > 0) {
     lines.push(style.bold(`Child runs (context.invoke)`));

@@ -5,6 +5,7 @@ import type { ReplayMatchers } from "./replay-matchers.js";
 export { matchers, runStepNames } from "./matchers.js";
 export type { MatcherContext, MatcherResult } from "./matchers.js";
 export type { ReplayMatchers } from "./replay-matchers.js";
+export type { Budget } from "../limits/budget.js";
 
 declare module "vitest" {
   // No type parameters: vitest 4 declares `Matchers<T = any>`, vitest 5 `Matchers<R extends void | Promise<void>, T>`,

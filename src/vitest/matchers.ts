@@ -1,3 +1,4 @@
+import { budgetOverruns, type Budget } from "../limits/budget.js";
 import { formatReport } from "../report/format-report.js";
 import { stringify } from "../report/values.js";
 import type { Finding, FindingKind, ReplayResult, RunStatus } from "../types.js";
@@ -58,8 +59,8 @@ function hint(ctx: MatcherContext, name: string, expected: string): string {
 }
 
 /** The failure message: what was expected, in one or two lines, then the run's report. */
-function failure(ctx: MatcherContext, name: string, expectedArg: string, summary: string, result: ReplayResult): () => string {
-  return () => formatReport(result, { title: `${hint(ctx, name, expectedArg)}\n\n${summary}` });
+function failure(ctx: MatcherContext, name: string, expectedArg: string, summary: string, result: ReplayResult, usage?: boolean): () => string {
+  return () => formatReport(result, { title: `${hint(ctx, name, expectedArg)}\n\n${summary}`, ...(usage ? { usage } : {}) });
 }
 
 /**
@@ -134,6 +135,16 @@ function toHaveFinding(this: MatcherContext, received: unknown, kind: FindingKin
   return { pass, message: failure(this, "toHaveFinding", JSON.stringify(kind) + (partial ? ", partial" : ""), summary, result) };
 }
 
+function toStayWithinBudget(this: MatcherContext, received: unknown, budget: Budget): MatcherResult {
+  const result = requireResult("toStayWithinBudget", received);
+  const over = budgetOverruns(result, budget);
+  const pass = over.length === 0;
+  const summary = this.isNot
+    ? `Expected the run to go over ${stringify(budget)}, but it stayed within it.`
+    : `Expected the run to stay within ${stringify(budget)}; it used ${over.join(", ")}.`;
+  return { pass, message: failure(this, "toStayWithinBudget", "budget", summary, result, true), actual: result.usage, expected: budget };
+}
+
 /**
  * The replay matchers, for `expect.extend`. Importing `workflow-replay/vitest` also adds their
  * types to vitest's `Assertion`.
@@ -158,4 +169,5 @@ export const matchers = {
   toHaveRunSteps,
   toHaveNoFindings,
   toHaveFinding,
+  toStayWithinBudget,
 };

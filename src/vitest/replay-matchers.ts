@@ -1,3 +1,4 @@
+import type { Budget } from "../limits/budget.js";
 import type { Finding, FindingKind, RunStatus } from "../types.js";
 
 /**
@@ -26,4 +27,6 @@ export interface ReplayMatchers<R = unknown> {
   toHaveNoFindings(options?: { allow?: readonly FindingKind[] }): R;
   /** The run has a finding of `kind` whose fields match `partial` (asymmetric matchers allowed). */
   toHaveFinding(kind: FindingKind, partial?: Partial<Finding>): R;
+  /** The run stayed within `budget`: billed steps, cost, the longest delivery, the run's virtual duration. */
+  toStayWithinBudget(budget: Budget): R;
 }

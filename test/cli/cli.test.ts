@@ -48,9 +48,18 @@ describe("workflow-replay CLI", () => {
   it("--help documents the command, every option and the exit codes", async () => {
     const result = await run(["--help"]);
     expect(result.code).toBe(0);
-    for (const text of ["workflow-replay check <module>#<export>", "--junit <file>", "--strict", "--github", "--no-github", "--quiet", "--version", "Exit codes", "tsx"]) {
+    for (const text of ["workflow-replay check <module>#<export>", "--junit <file>", "--host <host>", "--plan <plan>", "--strict", "--github", "--no-github", "--quiet", "--version", "Exit codes", "tsx"]) {
       expect(result.stdout).toContain(text);
     }
+  });
+
+  it("--host and --plan print each history's usage and the limits it crosses", async () => {
+    const result = await run(["check", "fixtures/workflows.ts#order", "fixtures/histories/order-at-sleep.json", "--host", "vercel-hobby", "--plan=free"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/usage {3}replayed deliveries: \d+ billed steps, \$0 on Upstash Free; longest delivery 0s \(limit 5m\); largest body \d+ bytes/);
+    const plain = await run(["check", "fixtures/workflows.ts#order", "fixtures/histories/order-at-sleep.json"]);
+    expect(plain.stdout).not.toContain("usage");
+    expect((await run(["check", "fixtures/workflows.ts#order", "fixtures/histories/order-at-sleep.json", "--plan", "gold"])).code).not.toBe(0);
   });
 
   it("passes the recorded histories against the code they were recorded from (TypeScript, globs)", async () => {

@@ -61,6 +61,7 @@ describe("detector corpus", () => {
       "limit-exceeded",
       "early-return",
       "caught-step-error",
+      "callback-dry-run",
     ];
     expect(kinds).toEqual(expected);
     for (const k of corpus) {

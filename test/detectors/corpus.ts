@@ -952,4 +952,65 @@ export const corpus: KindCorpus[] = [
       },
     ],
   },
+  {
+    kind: "callback-dry-run",
+    buggy: [
+      {
+        title: "reads the trigger payload before the first step, then calls an API",
+        route: () => async (context) => {
+          const id = (context.requestPayload as { user: { id: string } }).user.id;
+          const profile = await context.call("fetch-profile", { url: "https://api.test/config", method: "GET" });
+          await context.run("save", () => `${id}:${profile.status}`);
+        },
+        options: { payload: { user: { id: "u1" } }, handlers: api, retries: 1 },
+      },
+      {
+        title: "destructures the payload before a call made through context.api",
+        route: () => async (context) => {
+          const { email } = (context.requestPayload as { contact: { email: string } }).contact;
+          await context.call("notify", { url: "https://api.test/notify", method: "POST", body: email });
+        },
+        options: { payload: { contact: { email: "a@b.test" } }, handlers: api, retries: 0 },
+      },
+      {
+        title: "validates the payload's shape before the first step",
+        route: () => async (context) => {
+          const payload = context.requestPayload as { items: number[] };
+          if (!Array.isArray(payload.items)) throw new Error("items must be an array");
+          await context.call("config", { url: "https://api.test/config", method: "GET" });
+          await context.run("sum", () => payload.items.length);
+        },
+        options: { payload: { items: [1, 2] }, handlers: api, retries: 0 },
+      },
+    ],
+    correct: [
+      {
+        title: "reads the payload inside a step before the call",
+        route: () => async (context) => {
+          const id = await context.run("read-payload", () => (context.requestPayload as { user: { id: string } }).user.id);
+          const profile = await context.call("fetch-profile", { url: "https://api.test/config", method: "GET" });
+          await context.run("save", () => `${id}:${profile.status}`);
+        },
+        options: { payload: { user: { id: "u1" } }, handlers: api },
+      },
+      {
+        title: "reads the payload with optional chaining before the call",
+        route: () => async (context) => {
+          const id = (context.requestPayload as { user?: { id: string } } | undefined)?.user?.id;
+          const profile = await context.call("fetch-profile", { url: "https://api.test/config", method: "GET" });
+          await context.run("save", () => `${id ?? "?"}:${profile.status}`);
+        },
+        options: { payload: { user: { id: "u1" } }, handlers: api },
+      },
+      {
+        title: "keeps the payload object itself and reads it after the call",
+        route: () => async (context) => {
+          const payload = context.requestPayload as { user: { id: string } };
+          const profile = await context.call("fetch-profile", { url: "https://api.test/config", method: "GET" });
+          await context.run("save", () => `${payload.user.id}:${profile.status}`);
+        },
+        options: { payload: { user: { id: "u1" } }, handlers: api },
+      },
+    ],
+  },
 ];

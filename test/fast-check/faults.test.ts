@@ -3,6 +3,7 @@ import fc from "fast-check";
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { faults, replayProperty, type FaultSchedule } from "workflow-replay/fast-check";
+import { runs } from "../run-counts.js";
 
 type Order = { orderId: string; amount: number };
 const payload = fc.record({ orderId: fc.uuid(), amount: fc.integer({ min: 1, max: 500 }) });
@@ -43,7 +44,7 @@ describe("faults()", () => {
 
   it("passes once the step sends an idempotency key that is stable across retries", async () => {
     const route = checkout((context) => ({ "Idempotency-Key": `${context.workflowRunId}-charge` }));
-    const details = await fc.check(replayProperty(route, { payload, handlers, faults: faults({ steps: 3 }) }), { seed: 11, numRuns: 300 });
+    const details = await fc.check(replayProperty(route, { payload, handlers, faults: faults({ steps: 3 }) }), { seed: 11, numRuns: runs(300, 60) });
     expect(details.failed).toBe(false);
   });
 
