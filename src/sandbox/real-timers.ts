@@ -35,11 +35,11 @@ export function yieldToEventLoop(): Promise<void> {
 
 /** Deliveries between two yields at most, and real seconds between two yields at most. */
 const YIELD_EVERY = 64;
-const YIELD_AFTER_S = 0.01;
+const YIELD_AFTER_S = 0.1;
 
 /**
  * Returns a function to call after every unit of work (a delivery): every {@link YIELD_EVERY} calls,
- * or once 10 ms of real time passed since the last yield, it returns a promise that resolves on the
+ * or once 100 ms of real time passed since the last yield, it returns a promise that resolves on the
  * next event-loop turn; otherwise undefined (no await, no cost). The count makes the yield happen on
  * any machine; the time bounds the wait on a slow one. `process.uptime()` is real: fake-timer
  * libraries replace Date, performance and hrtime, not it.
