@@ -16,10 +16,18 @@ const E2E = [
   "examples/demo.test.ts",
   "examples/node-test/node-test.test.ts",
   "test/cli/module-systems.test.ts",
+  "test/smoke/lazy-peers.test.ts",
 ];
 
 /** The consumer matrix's projects (.ci/run): they run against the packed tarball, not here. */
 const CONSUMER = ["test/consumer/**"];
+
+/**
+ * Files that change the process around the package on purpose (fake timers installed before the
+ * import, a listening msw server, nock, undici's global dispatcher): each needs a fresh module graph,
+ * so they run isolated in forks in both suites.
+ */
+const ISOLATED = ["test/sandbox/**"];
 
 /** Only in `npm run test:full` (CI): what the fast suite covers another way, at full cost. */
 const FULL_ONLY = ["test/smoke/pack.test.ts"];
@@ -44,7 +52,8 @@ export default defineConfig({
     ],
   },
   test: {
-    testTimeout: 30_000,
+    // Two workers share two cores with whatever else runs: long property tests get room under load.
+    testTimeout: 60_000,
     // vitest's default in run mode is one worker fewer than the cores: one worker on two cores.
     maxWorkers: availableParallelism(),
     env: { CONFORMANCE_RUNS: process.env.CONFORMANCE_RUNS ?? (full ? "500" : "30") },
@@ -58,9 +67,13 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
-          exclude: [...E2E, ...CONSUMER],
+          exclude: [...E2E, ...CONSUMER, ...ISOLATED],
           ...inProcess,
         },
+      },
+      {
+        extends: true,
+        test: { name: "isolated", include: ISOLATED.map((glob) => `${glob}/*.test.ts`), pool: "forks", isolate: true },
       },
       {
         extends: true,

@@ -31,8 +31,6 @@ export class WorkflowCancelAbort extends WorkflowAbort {
 
 export const DISABLED_STEP_NAME = "disabled-qstash-worklfow-run";
 
-export { WorkflowAuthError as ReplayAuthAbort, WorkflowCancelAbort as ReplayCancelAbort };
-
 function constructorName(obj: unknown): string | null {
   if (obj === null || obj === undefined) return null;
   const ctor = (obj as { constructor?: { name?: string } }).constructor;

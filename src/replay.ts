@@ -24,6 +24,7 @@ import { AppQStash } from "./qstash/app-qstash.js";
 import { closeFrames, currentFrame, runInFrame } from "./sandbox/scope.js";
 import type { ReplayOptions, ReplayResult } from "./types.js";
 import { nanoid, Prng } from "./util/prng.js";
+import { OPTION_DEFAULTS } from "./defaults.js";
 
 export const DEFAULT_URL = "https://workflow-replay.test/api/workflow";
 export const DEFAULT_START_TIME = Date.UTC(2025, 0, 1);
@@ -167,7 +168,7 @@ async function runReplay(
   payload: string | undefined,
   resume: ResumeFrom | undefined,
 ): Promise<ReplayResult> {
-  const seed = options.seed ?? 1;
+  const seed = options.seed ?? OPTION_DEFAULTS.seed;
   const prng = new Prng(seed);
   const harnessPrng = new Prng(seed ^ 0x5bd1e995);
   const startTime = options.startTime instanceof Date ? options.startTime.getTime() : (options.startTime ?? DEFAULT_START_TIME);
@@ -177,7 +178,7 @@ async function runReplay(
   let outsideReads = 0;
   const parsePayload = payloadParser(options);
   const env = options.env ?? {};
-  const deliveryTimeout = options.deliveryTimeout ?? 5_000;
+  const deliveryTimeout = options.deliveryTimeout ?? OPTION_DEFAULTS.deliveryTimeout;
   const handlers: readonly RequestHandler[] = options.handlers ?? [];
 
   const endpoints = new Map<string, Endpoint>();
@@ -251,7 +252,7 @@ async function runReplay(
         payload,
         headers: { ...(resume?.headers ?? options.headers ?? {}) },
         labels,
-        retries: options.retries ?? 3,
+        retries: options.retries ?? OPTION_DEFAULTS.retries,
         endpoint: rootEndpoint,
       },
       resume ? { steps: resume.steps, createdAt: resume.createdAt } : undefined,

@@ -249,7 +249,7 @@ export class Executor {
       name: lazy.stepName,
       stepId,
       type: lazy.stepType,
-      result: (lazy as { rawResult?: unknown }).rawResult,
+      result: lazy.rawResult,
       out: result?.out as string | undefined,
       ...(error !== undefined ? { error } : {}),
       site: this.callSites.get(lazy),

@@ -33,6 +33,8 @@ export abstract class LazyStep<TResult = unknown> {
   abstract readonly stepType: StepType;
   protected abstract readonly allowUndefinedOut: boolean;
   readonly stepName: string;
+  /** Run steps: the value the function returned in this delivery, before the JSON round trip (for the detectors). */
+  declare readonly rawResult?: unknown;
 
   constructor(stepName: string) {
     if (!stepName) {

@@ -9,7 +9,7 @@ import {
   type NotifyStepResponse,
   type WaitStepResponse,
 } from "@upstash/workflow";
-import { DISABLED_STEP_NAME, ReplayAuthAbort, ReplayCancelAbort } from "../errors.js";
+import { DISABLED_STEP_NAME, WorkflowAuthError, WorkflowCancelAbort } from "../errors.js";
 import type { Executor, StepHandle } from "./executor.js";
 import type { QStashPort } from "./io.js";
 import type { LazyStep } from "./lazy-step.js";
@@ -300,7 +300,7 @@ export class MockWorkflowContext<TPayload = unknown> {
   async cancel(): Promise<void> {
     if (!this.executor) throw this.disabledAbort("cancel");
     this.executor.abortThrown = { stepName: "cancel" };
-    throw new ReplayCancelAbort();
+    throw new WorkflowCancelAbort();
   }
 
   private async addStepAsync<T>(make: () => LazyStep<T>, handle: StepHandle): Promise<T> {
@@ -318,12 +318,12 @@ export class MockWorkflowContext<TPayload = unknown> {
     // and every delivery has a dry run — skip the stack capture.
     let error: Error;
     if (!this.dryRunAbort && this.captureAbortStack) {
-      error = new ReplayAuthAbort(DISABLED_STEP_NAME);
+      error = new WorkflowAuthError(DISABLED_STEP_NAME);
     } else {
       const limit = Error.stackTraceLimit;
       Error.stackTraceLimit = 0;
       try {
-        error = new ReplayAuthAbort(DISABLED_STEP_NAME);
+        error = new WorkflowAuthError(DISABLED_STEP_NAME);
       } finally {
         Error.stackTraceLimit = limit;
       }

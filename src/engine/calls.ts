@@ -8,6 +8,7 @@ import type { SimulationCore } from "./core.js";
 import type { Message } from "./message-queue.js";
 import { backoffMs } from "./retries.js";
 import { headerRecord, type CallbackPayload, type RunState } from "./wire-types.js";
+import { OPTION_DEFAULTS } from "../defaults.js";
 
 /** The retries a run started by `context.call({ workflow })` gets: QStash's default. */
 const SIBLING_RETRIES = 3;
@@ -33,7 +34,7 @@ export async function performCall(core: SimulationCore, message: Extract<Message
     });
     // the target's own timers (msw's delay()) pass on the virtual clock while QStash waits; the whole
     // answer, body included, is under a real deadline (delay("infinite"), a stream that never ends)
-    const ms = core.options.callTimeout ?? 5_000;
+    const ms = core.options.callTimeout ?? OPTION_DEFAULTS.deliveryTimeout;
     const stalled = Symbol("stalled");
     let failure: { error: unknown } | undefined;
     const outcome = await withDeadline(

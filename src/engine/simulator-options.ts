@@ -3,6 +3,7 @@ import type { HostLimits } from "../limits/facts.js";
 import type { DeliveryRecord, EventSpec, FaultPlan, ReplayOptions, WebhookRequestSpec } from "../types.js";
 import type { Prng } from "../util/prng.js";
 import type { Endpoint, RunState } from "./wire-types.js";
+import { OPTION_DEFAULTS } from "../defaults.js";
 
 /** What the QStash model is configured with. */
 export interface SimulatorOptions {
@@ -34,9 +35,9 @@ export function simulatorOptions(
     ...rest,
     events: (options.events ?? {}) as Record<string, unknown>,
     webhooks: options.webhooks ?? {},
-    maxInvocations: options.maxInvocations ?? 5_000,
+    maxInvocations: options.maxInvocations ?? OPTION_DEFAULTS.maxInvocations,
     until: options.until,
     faults: options.faults,
-    callTimeout: options.deliveryTimeout ?? 5_000,
+    callTimeout: options.deliveryTimeout ?? OPTION_DEFAULTS.deliveryTimeout,
   };
 }

@@ -2,6 +2,7 @@ import { Arbitrary, constant, integer, nat, oneof, array, record, tuple, uniqueA
 import { ReplayUsageError } from "../errors.js";
 import type { EventSpec, FaultPlan } from "../types.js";
 import { durationToSeconds } from "../util/duration.js";
+import { OPTION_DEFAULTS } from "../defaults.js";
 
 /**
  * One generated fault schedule: plain data, printed as a literal in failure reports. Every list
@@ -95,7 +96,7 @@ function eventTiming(id: string, event: FaultEvent): Arbitrary<EventSpec> {
 export function faults(options: FaultsOptions = {}): Arbitrary<FaultSchedule> {
   const steps = options.steps ?? 10;
   const maxFaults = options.maxFaults ?? 2;
-  const retries = options.retries ?? 3;
+  const retries = options.retries ?? OPTION_DEFAULTS.retries;
   if (!Number.isInteger(steps) || steps < 1) {
     throw new ReplayUsageError(`Failed to build faults(): "steps" must be a whole number >= 1, got ${String(options.steps)}.`);
   }

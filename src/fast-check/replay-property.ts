@@ -5,6 +5,7 @@ import { replay } from "../replay.js";
 import type { ChecksOption, ReplayOptions, ReplayResult, RunStatus } from "../types.js";
 import { exhaustsRetries, toReplayFaults, type FaultSchedule } from "./faults.js";
 import { formatReport } from "../report/format-report.js";
+import { OPTION_DEFAULTS } from "../defaults.js";
 
 /** Options of {@link replayProperty}: every `replay()` option, with `payload` and `faults` as arbitraries. */
 export interface ReplayPropertyOptions<TPayload> extends Omit<ReplayOptions<TPayload>, "payload" | "faults"> {
@@ -127,7 +128,7 @@ export function replayProperty<TPayload>(
     withFaults && options.checks?.["non-idempotent-step"] === undefined ? { ...options.checks, "non-idempotent-step": "error" } : options.checks;
   if (checks) base.checks = checks;
   const failOnWarnings = options.failOn === "warning";
-  const retries = options.retries ?? 3;
+  const retries = options.retries ?? OPTION_DEFAULTS.retries;
   const explicitStatus = options.expectStatus === undefined ? undefined : ([] as RunStatus[]).concat(options.expectStatus);
 
   const runCase = async (payload: TPayload, schedule: FaultSchedule | undefined): Promise<void> => {

@@ -7,6 +7,7 @@ import { checked } from "./format.js";
 import { changeFinding, summarize, type ProductionAnswer } from "./messages.js";
 import { recordedPositions } from "./recorded.js";
 import { walkHistory, type WalkEnd } from "./walk.js";
+import { OPTION_DEFAULTS } from "../defaults.js";
 
 /** Options of {@link replayHistory}: those of `replay()` minus what the history fixes, plus `strict`. */
 export interface ReplayHistoryOptions<TPayload = unknown> extends Omit<ReplayOptions<TPayload>, "payload" | "headers" | "workflowRunId" | "url"> {
@@ -109,9 +110,9 @@ export async function replayHistory<TPayload = unknown, TResult = unknown>(
     workflowRunId: valid.workflowRunId,
     url: valid.workflowUrl,
     createdAt: valid.createdAt,
-    seed: replayOptions.seed ?? 1,
+    seed: replayOptions.seed ?? OPTION_DEFAULTS.seed,
     handlers: replayOptions.handlers ?? [],
-    timeout: replayOptions.deliveryTimeout ?? 5_000,
+    timeout: replayOptions.deliveryTimeout ?? OPTION_DEFAULTS.deliveryTimeout,
   });
 
   const result = await replayInternal(route as RouteFunction<unknown, unknown>, replayOptions, {

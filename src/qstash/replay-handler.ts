@@ -21,6 +21,7 @@ import { QStashRestApi } from "./rest-api.js";
 import { currentSdkScope } from "./sdk-scope.js";
 import type { SignatureMode, SigningKeys } from "./signing.js";
 import { WireEndpoint, type WorkflowHandler } from "./wire-endpoint.js";
+import { OPTION_DEFAULTS } from "../defaults.js";
 
 /** Options of {@link replayHandler}: those of `replay()` that QStash owns, plus signing. */
 export interface ReplayHandlerOptions<TPayload = unknown>
@@ -113,7 +114,7 @@ export async function replayHandler<TResult = unknown>(
 
 
 async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOptions<unknown>, payload: string | undefined): Promise<ReplayResult> {
-  const seed = options.seed ?? 1;
+  const seed = options.seed ?? OPTION_DEFAULTS.seed;
   const prng = new Prng(seed);
   const harnessPrng = new Prng(seed ^ 0x5bd1e995);
   const tokenPrng = new Prng(seed ^ 0x2545f491);
@@ -132,7 +133,7 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
       keys: options.signingKeys ?? simulatorSigningKeys(),
       signature: options.signature ?? "valid",
       failureCallback: failureCallback !== false,
-      deliveryTimeout: options.deliveryTimeout ?? 5_000,
+      deliveryTimeout: options.deliveryTimeout ?? OPTION_DEFAULTS.deliveryTimeout,
       observer,
       now: () => sim.now,
       tokenId: () => nanoid(tokenPrng, 21),
@@ -215,7 +216,7 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
       payload,
       headers: { ...(options.headers ?? {}) },
       labels,
-      retries: options.retries ?? 3,
+      retries: options.retries ?? OPTION_DEFAULTS.retries,
       endpoint: rootEndpoint,
     });
     await sim.runToEnd();

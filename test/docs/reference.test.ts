@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { replay, replayHandler } from "workflow-replay";
 import { HELP } from "../../src/cli/help.js";
+import { OPTION_DEFAULTS } from "../../src/defaults.js";
 import { DEFAULT_SEVERITY } from "../../src/detectors/index.js";
 import { codeBlocks, read } from "./markdown.js";
 
@@ -26,6 +27,11 @@ describe("docs/reference", () => {
     const doc = read("docs/reference/options.md");
     const missing = [...new Set([...replayOptions, ...handlerOptions])].filter((name) => !doc.includes(`| \`${name}\` |`));
     expect(missing, "add a row for each to docs/reference/options.md").toEqual([]);
+  });
+
+  it("states the defaults the code uses", () => {
+    const doc = read("docs/reference/options.md");
+    for (const [name, value] of Object.entries(OPTION_DEFAULTS)) expect(doc, name).toContain(`| \`${name}\` | \`${value}\` |`);
   });
 
   it("gives every finding kind a section with its default severity and bad and fixed code", () => {

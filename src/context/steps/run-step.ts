@@ -6,7 +6,7 @@ export class RunStep<T> extends LazyStep<T> {
   readonly stepType: StepType = "Run";
   protected readonly allowUndefinedOut = true;
   /** The raw value the function returned in this delivery (before the JSON round trip). */
-  rawResult: unknown;
+  override rawResult: unknown = undefined;
 
   constructor(
     stepName: string,
