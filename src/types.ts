@@ -73,7 +73,7 @@ export interface DeliveryRecord {
   /** Size of the request body QStash sent, bytes (a step delivery carries every recorded step). */
   bodyBytes: number;
   /** Set when the function host stopped the delivery at its maxDuration (option `host`). */
-  hostTimeout?: { host: string; limitMs: number; stepName?: string; position?: number };
+  hostTimeout?: { host: string; limitMs: number; stepName?: string; position?: number; after?: string };
   /** How many times this message had been retried before (`Upstash-Retried`). */
   retried: number;
   /** Number of steps in the delivered body (Initial included). */

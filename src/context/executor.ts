@@ -1,9 +1,13 @@
+// One concept, over 400 lines: the port of the SDK's AutoExecutor. Its fast memoized path (decision
+// 1800) shares the executor's private window state (the open group, the step and plan counters) and
+// must change with it, so both live here.
 import { WorkflowAbort, WorkflowError, type Step, type StepType } from "@upstash/workflow";
 import type { GroupFormedEvent, ReplayObserver, StepIssuedEvent } from "../engine/observer.js";
 import { isInstanceOf } from "../errors.js";
 import { afterExecutionDispatch } from "./sdk-ticks.js";
 import { captureSite, userLocation, type CapturedSite } from "../sandbox/location.js";
 import { currentFrame } from "../sandbox/scope.js";
+import { exactPath } from "./exact-path.js";
 import type { LazyStep, StepRuntime } from "./lazy-step.js";
 import { validateParallelSteps, validateStep } from "./validate-steps.js";
 
@@ -164,6 +168,95 @@ export class Executor {
     } finally {
       this.inFlight.delete(position);
     }
+  }
+
+  /**
+   * The fast path of the visit a replay makes most: a lone memoized `context.run` whose recorded step
+   * at its position has its name and type. Returns undefined when the step does not qualify (the
+   * caller then takes the exact path); otherwise the step is issued exactly as {@link addStep} issues
+   * it and one async frame answers it with the SDK's microtask ticks (see `memoizedVisit`).
+   *
+   * It never takes the last memoized step of a delivery (the SDK awaits a lifecycle dispatch there),
+   * nor a frontier step, nor a step issued while another window is open or inside a step function.
+   */
+  memoizedRun<T>(lazy: LazyStep<T>, handle: StepHandle, onFailure: (handle: StepHandle) => void): Promise<T> | undefined {
+    if (exactPath.forced || this.executingStep || this.activeGroup !== undefined) return undefined;
+    const position = this.stepCount + 1;
+    if (position + 1 >= this.nonPlanStepCount) return undefined;
+    const recorded = this.steps[position + this.planStepCount];
+    if (recorded === undefined || recorded.targetStep || recorded.stepName !== lazy.stepName || recorded.stepType !== "Run") return undefined;
+    if (recorded.out !== undefined && typeof recorded.out !== "string") return undefined;
+    this.stepCount = position;
+    handle.position = position;
+    exactPath.fastVisits++;
+    const consistent = this.observer?.skipConsistentVisits === true;
+    if (this.observer?.stepIssued && !consistent) this.observer.stepIssued(this.issuedEvent(lazy, position, handle, false));
+    const group = { steps: [lazy as LazyStep], promise: undefined, consistent };
+    this.activeGroup = group;
+    this.indexInCurrentList = 1;
+    return this.memoizedVisit(group, recorded, handle, onFailure) as Promise<T>;
+  }
+
+  /**
+   * One async frame for what the exact path spreads over seven (context.run, its addStep, the
+   * executor's addStep, deferExecution, the window's \`.then\` callback, runSingle and the promise
+   * resolutions between them), with the same microtask ticks. Counted from the call (depth 0):
+   * the exact path's window callback runs at depth 3 and the promise user code awaits resolves at
+   * depth 9 (it resumes at 10). This frame awaits three times, closes the window at depth 3 as the
+   * callback does, and resolves at depth 9 after six more. Each of its jobs is queued by its own
+   * previous job, as each job on the exact path's critical chain is, so jobs of user code keep
+   * their order too. If another step joined the window, the rest follows the exact path's promise
+   * chain job for job.
+   */
+  private async memoizedVisit(
+    group: { steps: LazyStep[]; promise: Promise<unknown> | undefined; consistent: boolean },
+    recorded: Step,
+    handle: StepHandle,
+    onFailure: (handle: StepHandle) => void,
+  ): Promise<unknown> {
+    await undefined;
+    await undefined;
+    await undefined;
+    // Depth 3: the window closes, as in the exact path's `.then` callback.
+    if (group.steps.length > 1) {
+      // Another step joined the window: from here the exact path's promise chain, job for job. The
+      // group executes; the callback's promise and the `.then` promise resolve with it (one thenable
+      // job each); the executor's addStep resumes (depth 7 at the earliest), then context.run's two
+      // frames. A failure reaches user code at the same depth, after `onFailure` (context.run's catch).
+      exactPath.joinedVisits++;
+      group.promise = this.execute(group.steps, group.consistent);
+      this.activeGroup = undefined;
+      this.planStepCount += group.steps.length;
+      const formed = group.promise;
+      const callback = (async () => formed)();
+      const requestComplete = new Promise((resolve) => resolve(callback));
+      let result: unknown;
+      try {
+        result = Executor.getResult(group.steps, await requestComplete, 0);
+      } catch (error) {
+        await undefined;
+        await undefined;
+        onFailure(handle);
+        throw error;
+      }
+      await undefined;
+      await undefined;
+      return result;
+    }
+    this.activeGroup = undefined;
+    if (this.observer?.groupFormed && !group.consistent) {
+      this.observer.groupFormed(new GroupEvent(this.invocation, this.mode, this.stepCount, group.steps));
+    }
+    const lazy = group.steps[0]!;
+    this.replayed.push(lazy.stepName);
+    const value = lazy.parseOut(recorded);
+    await undefined;
+    await undefined;
+    await undefined;
+    await undefined;
+    await undefined;
+    await undefined;
+    return value;
   }
 
   private async deferExecution(): Promise<void> {

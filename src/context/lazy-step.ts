@@ -1,6 +1,9 @@
 import { WorkflowError, type Step, type StepType } from "@upstash/workflow";
 import type { StepInputs } from "../engine/observer.js";
 import type { QStashPort } from "./io.js";
+import { parseRecorded } from "./parse-cache.js";
+
+export { tryParsing } from "./parse-cache.js";
 
 /** What a step needs from the delivery that executes it. */
 export interface StepRuntime {
@@ -12,18 +15,6 @@ export interface StepRuntime {
   /** The harness's PRNG for ids the SDK draws at random (webhook event ids). */
   randomId(length: number): string;
 }
-
-/** `BaseLazyStep.tryParsing`: JSON.parse, or the raw string. */
-export function tryParsing(value: unknown): unknown {
-  try {
-    return JSON.parse(value as string);
-  } catch {
-    return value;
-  }
-}
-
-/** Parsed primitive `out`s of recorded steps, keyed by the step (the raw `out` is kept to check it did not change). */
-const PRIMITIVE_OUTS = new WeakMap<Step, { out: string; value: unknown }>();
 
 /**
  * One step method call, before it is matched against history or executed. Mirrors the SDK's
@@ -103,15 +94,7 @@ export abstract class LazyStep<TResult = unknown> {
   }
 
   protected safeParseOut(out: string, step: Step): TResult {
-    // A primitive result is immutable: parse it once per recorded step, not once per visit.
-    // Objects and arrays are parsed on every visit (user code may mutate what it gets).
-    const first = out.charCodeAt(0);
-    if (first === 123 /* { */ || first === 91 /* [ */) return tryParsing(out) as TResult;
-    const cached = PRIMITIVE_OUTS.get(step);
-    if (cached && cached.out === out) return cached.value as TResult;
-    const value = tryParsing(out);
-    if (value === null || typeof value !== "object") PRIMITIVE_OUTS.set(step, { out, value });
-    return value as TResult;
+    return parseRecorded(out, step) as TResult;
   }
 
   protected handleUndefinedOut(_step: Step): TResult {

@@ -192,7 +192,14 @@ export class MockWorkflowContext<TPayload = unknown> {
 
   run<T>(stepName: string, stepFunction: () => T | Promise<T>): Promise<T> {
     const handle = newHandle(this.run, true);
-    return track(this.runAsync(stepName, stepFunction, handle), handle, this.executor);
+    const executor = this.executor;
+    // A lone memoized visit that matches history is answered by the executor's one-frame fast path
+    // (same microtask ticks); anything else, or a name RunStep would reject, takes the exact path.
+    const fast =
+      executor !== undefined && typeof stepName === "string" && stepName !== ""
+        ? executor.memoizedRun(new RunStep(stepName, stepFunction), handle, suppress)
+        : undefined;
+    return track(fast ?? this.runAsync(stepName, stepFunction, handle), handle, executor);
   }
 
   private async runAsync<T>(stepName: string, fn: () => T | Promise<T>, handle: StepHandle): Promise<T> {

@@ -1,6 +1,6 @@
 import type { ReplayObserver } from "../engine/observer.js";
 import type { ChecksOption, Finding, FindingKind, ReplayResult, Severity } from "../types.js";
-import type { Detector, PerturbationPass } from "./detector.js";
+import type { Detector, DetectorFactory, PerturbationPass } from "./detector.js";
 import { FACTORIES } from "./registry.js";
 
 /** Default severity of every finding kind (design.md). */
@@ -32,12 +32,20 @@ export interface DetectorSet {
   readonly wantsPerturbation: boolean;
 }
 
+/**
+ * The finding kind each factory builds, learned the first time it runs: later replays skip the
+ * factories whose check is off instead of building a detector to drop (a fixed cost per replay).
+ */
+const KIND_OF = new Map<DetectorFactory, FindingKind>();
+
 /** Builds the enabled detectors for one replay, with the `checks` overrides applied. */
 export function createDetectors(checks: ChecksOption = {}): DetectorSet {
   const findings: Finding[] = [];
   const seen = new Set<string>();
   const detectors: Detector[] = [];
   for (const factory of FACTORIES) {
+    const known = KIND_OF.get(factory);
+    if (known !== undefined && checks[known] === "off") continue;
     let kind: FindingKind | undefined;
     const detector = factory({
       get severity() {
@@ -54,6 +62,7 @@ export function createDetectors(checks: ChecksOption = {}): DetectorSet {
       },
     });
     kind = detector.kind;
+    KIND_OF.set(factory, kind);
     if (checks[kind] === "off") continue;
     detectors.push(detector);
   }

@@ -9,7 +9,7 @@ import { withDeadline } from "../sandbox/deadline.js";
 import { patchGlobals } from "../sandbox/globals.js";
 import { withReplayLock } from "../sandbox/lock.js";
 import { interceptNetwork } from "../sandbox/network.js";
-import { runInFrame } from "../sandbox/scope.js";
+import { closeFrames, runInFrame } from "../sandbox/scope.js";
 import { Prng } from "../util/prng.js";
 import type { RecordedPosition } from "./recorded.js";
 
@@ -101,7 +101,7 @@ interface Issued {
  * Stands in for the executor during the walk: groups steps with the SDK's deferred window,
  * serves each step the recorded result it matched, and never runs a step function.
  */
-class WalkExecutor implements Pick<Executor, "addStep" | "observes" | "wrapStep" | "abortThrown"> {
+class WalkExecutor implements Pick<Executor, "addStep" | "memoizedRun" | "observes" | "wrapStep" | "abortThrown"> {
   abortThrown: { stepName: string } | undefined;
   readonly steps: CodeStep[] = [];
   stopped: { ended: WalkEnd } | undefined;
@@ -124,6 +124,11 @@ class WalkExecutor implements Pick<Executor, "addStep" | "observes" | "wrapStep"
 
   wrapStep<T>(_name: string, fn: () => T): T {
     return fn();
+  }
+
+  /** The walk matches steps by name, not by position: every step takes `addStep` (no fast path). */
+  memoizedRun(): undefined {
+    return undefined;
   }
 
   /** The walk does not check for unawaited steps (the replay's detectors do). */
@@ -250,6 +255,9 @@ export async function walkHistory(
         ...(ended === "threw" && error !== undefined ? { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) } : {}),
       };
     } finally {
+      // A route the walk stopped may never settle; its delivery frame must not outlive the walk (the
+      // replay that follows would take itself for a nested one).
+      closeFrames();
       stopNetwork?.();
       restore();
     }

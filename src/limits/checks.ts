@@ -39,7 +39,11 @@ function functionTimeouts(input: LimitsInput, severity: Severity): Finding[] {
   for (const records of byStep.values()) {
     const first = records[0]!;
     const t = first.hostTimeout!;
-    const what = t.stepName ? `step '${t.stepName}'` : t.position !== undefined ? `the step at position ${t.position}` : "a context.call callback";
+    const what = t.stepName
+      ? `step '${t.stepName}'`
+      : t.position !== undefined
+        ? `the step at position ${t.position}${t.after ? ` (the one after '${t.after}')` : ""}`
+        : "a context.call callback";
     const attempts = records.length === 1 ? `delivery ${first.invocation}` : `deliveries ${records.map((r) => r.invocation).join(", ")} (the first attempt and ${records.length - 1} retr${records.length === 2 ? "y" : "ies"})`;
     findings.push({
       kind: "function-timeout",

@@ -153,7 +153,8 @@ export function interceptNetwork(ctrl: NetworkController): () => void {
   try {
     prepared ??= KINDS.map((Kind) => new Kind() as Interceptor<any>);
     const decision = {
-      owns: (_request: Request, others: boolean) => !others || workflowCode(),
+      // the harness's own loopback traffic (the Express adapter, whose fetch may be a user's patched one) passes
+      owns: (request: Request, others: boolean) => (!others || workflowCode()) && !isHarnessOrigin(request.url),
       async answer(request: Request, controller: { respondWith(r: Response): unknown; errorWith(e?: unknown): unknown }) {
         const answer = await answerOwned(ctrl, request);
         if (answer instanceof Error) await controller.errorWith(answer);

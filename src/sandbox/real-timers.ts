@@ -32,3 +32,24 @@ export const realTimers = {
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => realTimers.setImmediate(resolve));
 }
+
+/** Deliveries between two yields at most, and real seconds between two yields at most. */
+const YIELD_EVERY = 64;
+const YIELD_AFTER_S = 0.1;
+
+/**
+ * Returns a function to call after every unit of work (a delivery): every {@link YIELD_EVERY} calls,
+ * or once 100 ms of real time passed since the last yield, it returns a promise that resolves on the
+ * next event-loop turn; otherwise undefined (no await, no cost). The count makes the yield happen on
+ * any machine; the time bounds the wait on a slow one. `process.uptime()` is real: fake-timer
+ * libraries replace Date, performance and hrtime, not it.
+ */
+export function yielder(): () => Promise<void> | undefined {
+  let count = 0;
+  let last = process.uptime();
+  return () => {
+    if (++count < YIELD_EVERY && process.uptime() - last < YIELD_AFTER_S) return undefined;
+    count = 0;
+    return yieldToEventLoop().then(() => void (last = process.uptime()));
+  };
+}

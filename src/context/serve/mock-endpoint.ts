@@ -1,7 +1,7 @@
 import type { RouteFunction, WorkflowContext } from "@upstash/workflow";
 import type { ReplayObserver } from "../../engine/observer.js";
 import type { Endpoint, EndpointDelivery, EndpointResponse } from "../../engine/wire-types.js";
-import { withDeadline } from "../../sandbox/deadline.js";
+import { Deadline, withDeadline } from "../../sandbox/deadline.js";
 import { HostStop, untilStopped } from "../../sandbox/host-stop.js";
 import { runInFrame, type ScopeFrame } from "../../sandbox/scope.js";
 import type { FailureFunctionArgs } from "../../types.js";
@@ -57,6 +57,7 @@ export class MockEndpoint implements Endpoint {
     return contextInit(delivery, payload, delivery.port, this.options.env, (this.client ??= qstashClientStub()));
   }
 
+  /** A single deadline for callback and failure deliveries (a step delivery shares one {@link Deadline} between its phases). */
   private deadline<T>(work: Promise<T>, describe: () => string, stop?: AbortSignal): Promise<T> {
     return withDeadline(untilStopped(work, stop), this.options.deliveryTimeout, (): never => {
       throw new DeliveryTimeout(describe());
@@ -101,13 +102,12 @@ export class MockEndpoint implements Endpoint {
       });
       return response;
     };
+    // One timer for the whole delivery; `hung` names the phase running when it fires.
+    let hung = () =>
+      `[workflow-replay] Delivery ${invocation} did not settle within ${deliveryTimeout} ms: the code before the first step (auth dry run) awaits something that never resolves.`;
+    const deadline = new Deadline(deliveryTimeout, () => new DeliveryTimeout(hung()));
     try {
-      const auth = await this.deadline(
-        dryRun(route, init, frame, dry),
-        () =>
-          `[workflow-replay] Delivery ${invocation} did not settle within ${deliveryTimeout} ms: the code before the first step (auth dry run) awaits something that never resolves.`,
-        delivery.stop,
-      );
+      const auth = await deadline.race(untilStopped(dryRun(route, init, frame, dry), delivery.stop));
       if (auth === "run-ended") return end(authFailResponse(), true);
       if (auth !== "step-found") return end(errorResponse(500, auth.error), false);
 
@@ -115,11 +115,8 @@ export class MockEndpoint implements Endpoint {
       const context = new MockWorkflowContext(init, executor);
       let result: unknown;
       try {
-        result = await this.deadline(
-          runInFrame(frame, () => route(context as unknown as WorkflowContext<unknown>)),
-          () => describeHang(invocation, deliveryTimeout, executor!),
-          delivery.stop,
-        );
+        hung = () => describeHang(invocation, deliveryTimeout, executor!);
+        result = await deadline.race(untilStopped(runInFrame(frame, () => route(context as unknown as WorkflowContext<unknown>)), delivery.stop));
       } catch (error) {
         if (error instanceof DeliveryTimeout || error instanceof HostStop) throw error;
         return end(mapRouteError(error, delivery.port), false);
@@ -141,6 +138,8 @@ export class MockEndpoint implements Endpoint {
         return end({ status: 504, finishCondition: "host-timeout", ...(running ? { stepName: running } : {}) }, false);
       }
       throw error;
+    } finally {
+      deadline.clear();
     }
   }
 
