@@ -123,8 +123,7 @@ function hidden(target: object, key: string, value: unknown): void {
  * SDK's `DisabledWorkflowContext` (the auth dry run).
  */
 export class MockWorkflowContext<TPayload = unknown> {
-  // Fields are `declare`d and set in the constructor, so the own enumerable keys are the SDK
-  // context's, in its order; the harness's own state is non-enumerable (decision 1504).
+  // `declare`d, set in the constructor: own enumerable keys as the SDK's, in order (decision 1504).
   /** @internal */
   declare readonly executor: Executor | undefined;
   /** The steps of the delivery (like the SDK's `context.steps`). */
