@@ -158,10 +158,47 @@ export class VirtualTimers {
 // Builtins resolve from any path; this works in the ESM and the CJS build alike.
 const requireBuiltin = createRequire(`${process.cwd()}/`);
 
+type PromiseTimeout = (ms?: number, value?: unknown, options?: { signal?: AbortSignal }) => Promise<unknown>;
+
+/** The timers of the replay now running, read by the `node:timers/promises` wrapper. */
+let driven: VirtualTimers | undefined;
+/** The wrapper installed on `node:timers/promises`, and what it found there. */
+let promisesPatch: { wrapper: PromiseTimeout; previous: PromiseTimeout } | undefined;
+
+/**
+ * `node:timers/promises`'s `setTimeout` is a builtin module export: an ESM named import sees a
+ * replacement only after `syncBuiltinESMExports()`, which syncs every builtin module and cost about a
+ * quarter of a one-step replay when it ran twice per replay. So the wrapper is installed once per
+ * process and delegates to what it found whenever no replay drives its timers; it is installed again
+ * (and synced) only when something else replaced it in between.
+ */
+function patchTimerPromises(): void {
+  const promises = requireBuiltin("node:timers/promises") as Record<string, unknown>;
+  if (promisesPatch !== undefined && promises.setTimeout === promisesPatch.wrapper) return;
+  const previous = promises.setTimeout as PromiseTimeout;
+  const wrapper: PromiseTimeout = (ms, value, options) => {
+    const timers = driven;
+    if (timers === undefined || !timers.active) return previous(ms, value, options);
+    return new Promise((resolve, reject) => {
+      const signal = options?.signal;
+      if (signal?.aborted) return reject(signal.reason);
+      const handle = timers.schedule(() => resolve(value), ms, [], false);
+      signal?.addEventListener("abort", () => {
+        timers.clear(handle);
+        reject(signal.reason);
+      }, { once: true });
+    });
+  };
+  promisesPatch = { wrapper, previous };
+  promises.setTimeout = wrapper;
+  syncBuiltinESMExports();
+}
+
 /**
  * Routes `setTimeout`, `setInterval`, `clearTimeout`, `clearInterval`, `node:timers/promises`'s
  * `setTimeout` and `AbortSignal.timeout` to `timers` while it is driven; otherwise to whatever was
- * installed before (a user's fake timers keep working). Returns the function that restores them.
+ * installed before (a user's fake timers keep working). Returns the function that restores them
+ * (the `node:timers/promises` wrapper stays, delegating: see {@link patchTimerPromises}).
  */
 export function installVirtualTimers(timers: VirtualTimers): () => void {
   const g = globalThis as unknown as Record<string, unknown>;
@@ -171,9 +208,10 @@ export function installVirtualTimers(timers: VirtualTimers): () => void {
     clearTimeout: g.clearTimeout as (h: unknown) => void,
     clearInterval: g.clearInterval as (h: unknown) => void,
   };
-  const promises = requireBuiltin("node:timers/promises") as Record<string, unknown>;
-  const previousPromiseTimeout = promises.setTimeout as (ms?: number, value?: unknown, options?: { signal?: AbortSignal }) => Promise<unknown>;
   const previousAbortTimeout = AbortSignal.timeout;
+  const previousDriven = driven;
+  patchTimerPromises();
+  driven = timers;
 
   function setTimeout(this: unknown, callback: unknown, delay?: unknown, ...args: unknown[]): unknown {
     if (!timers.active || typeof callback !== "function") return previous.setTimeout.call(this, callback, delay, ...args);
@@ -191,18 +229,6 @@ export function installVirtualTimers(timers: VirtualTimers): () => void {
     if (timers.owns(handle)) timers.clear(handle);
     else previous.clearInterval.call(this, handle);
   }
-  function promiseTimeout(ms?: number, value?: unknown, options?: { signal?: AbortSignal }): Promise<unknown> {
-    if (!timers.active) return previousPromiseTimeout(ms, value, options);
-    return new Promise((resolve, reject) => {
-      const signal = options?.signal;
-      if (signal?.aborted) return reject(signal.reason);
-      const handle = timers.schedule(() => resolve(value), ms, [], false);
-      signal?.addEventListener("abort", () => {
-        timers.clear(handle);
-        reject(signal.reason);
-      }, { once: true });
-    });
-  }
   function abortTimeout(ms: number): AbortSignal {
     if (!timers.active) return previousAbortTimeout.call(AbortSignal, ms);
     const controller = new AbortController();
@@ -214,16 +240,13 @@ export function installVirtualTimers(timers: VirtualTimers): () => void {
   g.setInterval = setInterval;
   g.clearTimeout = clearTimeout;
   g.clearInterval = clearInterval;
-  promises.setTimeout = promiseTimeout;
   AbortSignal.timeout = abortTimeout;
-  syncBuiltinESMExports();
   return () => {
     g.setTimeout = previous.setTimeout;
     g.setInterval = previous.setInterval;
     g.clearTimeout = previous.clearTimeout;
     g.clearInterval = previous.clearInterval;
-    promises.setTimeout = previousPromiseTimeout;
     AbortSignal.timeout = previousAbortTimeout;
-    syncBuiltinESMExports();
+    driven = previousDriven;
   };
 }
