@@ -53,6 +53,23 @@ export function closeFrames(): void {
 }
 
 /**
+ * Calls `fn` and then `done` once, when `fn` throws, returns, or the promise it returns settles;
+ * returns what `fn` returns (the settling is observed without handling the caller's promise for it).
+ */
+export function afterSettling<T>(fn: () => T, done: () => void): T {
+  let result: T;
+  try {
+    result = fn();
+  } catch (error) {
+    done();
+    throw error;
+  }
+  if (result instanceof Promise) result.then(done, done);
+  else done();
+  return result;
+}
+
+/**
  * Runs `fn` in `frame`. A frame with `step` scopes the step function (and the async work it starts);
  * any other frame is the delivery's, active until the promise `fn` returns settles.
  */
@@ -60,17 +77,7 @@ export function runInFrame<T>(frame: ScopeFrame, fn: () => T): T {
   if (frame.step) {
     runningSteps += 1;
     const of = generation;
-    const release = () => releaseStep(of);
-    let result: T;
-    try {
-      result = storage.run(frame, fn);
-    } catch (error) {
-      release();
-      throw error;
-    }
-    if (result instanceof Promise) result.then(release, release);
-    else release();
-    return result;
+    return afterSettling(() => storage.run(frame, fn), () => releaseStep(of));
   }
   const previous = deliveryFrame;
   deliveryFrame = frame;

@@ -3,7 +3,7 @@ import type { ReplayObserver } from "../../engine/observer.js";
 import type { Endpoint, EndpointDelivery, EndpointResponse } from "../../engine/wire-types.js";
 import { Deadline, withDeadline } from "../../sandbox/deadline.js";
 import { HostStop, untilStopped } from "../../sandbox/host-stop.js";
-import { runInFrame, type ScopeFrame } from "../../sandbox/scope.js";
+import { afterSettling, runInFrame, type ScopeFrame } from "../../sandbox/scope.js";
 import type { FailureFunctionArgs } from "../../types.js";
 import { decodeBase64 } from "../../util/base64.js";
 import { nanoid, type Prng } from "../../util/prng.js";
@@ -153,17 +153,10 @@ export class MockEndpoint implements Endpoint {
       runStepFunction<T>(name: string, stepId: number, fn: () => T | Promise<T>): T | Promise<T> {
         const running = executor().running;
         running.set(stepId, name);
-        const settled = () => void running.delete(stepId);
-        let result: T | Promise<T>;
-        try {
-          result = runInFrame({ ...frame, step: { name, id: stepId } }, () => executor().wrapStep(name, fn));
-        } catch (error) {
-          settled();
-          throw error;
-        }
-        if (result instanceof Promise) result.then(settled, settled);
-        else settled();
-        return result;
+        return afterSettling(
+          () => runInFrame({ ...frame, step: { name, id: stepId } }, () => executor().wrapStep(name, fn)),
+          () => void running.delete(stepId),
+        );
       },
     };
   }
