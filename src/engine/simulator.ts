@@ -179,8 +179,9 @@ export class Simulator implements SimulationCore {
     this.currentSubmitted = [];
     const at = this.now;
     const host = this.options.host;
-    const stop = new AbortController();
-    delivery.stop = stop.signal;
+    // Only a host stops a delivery: without one there is no signal, and untilStopped() adds no race.
+    const stop = host ? new AbortController() : undefined;
+    delivery.stop = stop?.signal;
     let response!: EndpointResponse;
     let pending: Promise<EndpointResponse> | undefined;
     try {
@@ -191,7 +192,7 @@ export class Simulator implements SimulationCore {
       if (!outcome.settled) {
         // The host stops the function at maxDuration: whatever it had not published is lost.
         const stoppedAt = this.now;
-        stop.abort();
+        stop?.abort();
         const answer = await pending!.catch(() => undefined);
         this.now = stoppedAt;
         response = hostTimeoutResponse(host!, delivery, stoppedAt - at, answer?.stepName);
