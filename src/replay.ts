@@ -240,7 +240,7 @@ async function runReplay(
     // read them outside a step cannot plan differently under them, so the passes are skipped.
     const sandbox = { route, run, port: sim.closedPort(), parsePayload, env, deliveryTimeout, globals };
     const passes = async () => (outsideReads > 0 ? perturbationPasses(sandbox) : []);
-    const findings = await detectors.finish(partial, detectors.wantsPerturbation && options.perturb !== false ? passes : async () => []);
+    const findings = await detectors.finish(partial, detectors.wantsPerturbation && options.perturb !== false ? passes : async () => [], sandbox);
     const limits = platformReport(sim, run, partial.usage, platform, options.checks);
     return { ...partial, usage: limits.usage, findings: [...findings, ...limits.findings] };
   } finally {
