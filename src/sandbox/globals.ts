@@ -1,5 +1,6 @@
 import { Prng } from "../util/prng.js";
 import { realTimers } from "./real-timers.js";
+import { fencedFrame } from "./scope.js";
 
 /** A global read whose value is not recorded by the workflow's history. */
 export type NondeterministicSource =
@@ -82,6 +83,8 @@ export function patchGlobals(ctrl: GlobalsController): () => void {
 
   restorers.push(
     patchOwn(Math, "random", function random() {
+      // work an ended replay abandoned neither draws from this replay's stream nor is reported
+      if (fencedFrame()) return originals.random();
       if (drawnByMachinery()) return machinery.next();
       ctrl.onRead("Math.random");
       return ctrl.prng.next();
@@ -89,18 +92,20 @@ export function patchGlobals(ctrl: GlobalsController): () => void {
   );
 
   const now = () => {
+    if (fencedFrame()) return originals.dateNow();
     ctrl.onRead("Date.now");
     return ctrl.now();
   };
   const VirtualDate: DateConstructor = new Proxy(OriginalDate, {
     construct(target, args, newTarget): object {
-      if (args.length === 0) {
+      if (args.length === 0 && !fencedFrame()) {
         ctrl.onRead("new Date()");
         return Reflect.construct(target, [ctrl.now()], newTarget === VirtualDate ? target : newTarget);
       }
       return Reflect.construct(target, args, newTarget === VirtualDate ? target : newTarget);
     },
     apply() {
+      if (fencedFrame()) return new OriginalDate().toString();
       ctrl.onRead("new Date()");
       return new OriginalDate(ctrl.now()).toString();
     },
@@ -118,6 +123,7 @@ export function patchGlobals(ctrl: GlobalsController): () => void {
   const cryptoObj = originals.crypto;
   restorers.push(
     patchOwn(cryptoObj, "randomUUID", function randomUUID() {
+      if (fencedFrame()) return originals.randomUUID.call(cryptoObj);
       if (drawnByMachinery()) return machinery.uuid();
       ctrl.onRead("crypto.randomUUID");
       return ctrl.prng.uuid();
@@ -125,6 +131,7 @@ export function patchGlobals(ctrl: GlobalsController): () => void {
   );
   restorers.push(
     patchOwn(cryptoObj, "getRandomValues", function getRandomValues<T extends ArrayBufferView | null>(array: T): T {
+      if (fencedFrame()) return originals.getRandomValues.call(cryptoObj, array as never) as T;
       const own = drawnByMachinery();
       if (!own) ctrl.onRead("crypto.getRandomValues");
       if (array && ArrayBuffer.isView(array)) {
@@ -134,6 +141,7 @@ export function patchGlobals(ctrl: GlobalsController): () => void {
     }),
   );
   const performanceNow = function performanceNow() {
+    if (fencedFrame()) return originals.performanceNow.call(originals.performance);
     ctrl.onRead("performance.now");
     return ctrl.now() - ctrl.origin;
   };
