@@ -1,19 +1,15 @@
-import type { RouteFunction, Step, WorkflowContext } from "@upstash/workflow";
+import type { RouteFunction, Step } from "@upstash/workflow";
 import type { RequestHandler } from "msw";
-import { Executor } from "./context/executor.js";
-import { MockWorkflowContext } from "./context/mock-context.js";
 import { createDetectors } from "./detectors/index.js";
-import type { PerturbationPass } from "./detectors/detector.js";
+import { perturbationPasses } from "./detectors/perturbation.js";
 import type { ObservedOwner } from "./detectors/track-effects.js";
 import { MockEndpoint } from "./context/serve/mock-endpoint.js";
 import { finalResult } from "./engine/result.js";
-import type { GroupFormedEvent, ReplayObserver, StepIssuedEvent } from "./engine/observer.js";
 import { Simulator } from "./engine/simulator.js";
 import { simulatorOptions } from "./engine/simulator-options.js";
-import type { Endpoint, RunState } from "./engine/wire-types.js";
+import type { Endpoint } from "./engine/wire-types.js";
 import { ReplayUsageError } from "./errors.js";
 import { SHARED_OPTION_NAMES, validateSharedOptions } from "./options.js";
-import { withDeadline } from "./sandbox/deadline.js";
 import { patchGlobals, type GlobalsController } from "./sandbox/globals.js";
 import { userLocation } from "./sandbox/location.js";
 import { withReplayLock } from "./sandbox/lock.js";
@@ -21,7 +17,7 @@ import { interceptNetwork } from "./sandbox/network.js";
 import { installVirtualTimers } from "./sandbox/virtual-timers.js";
 import { platformReport, resolvePlatform } from "./limits/platform.js";
 import { AppQStash } from "./qstash/app-qstash.js";
-import { closeFrames, currentFrame, runInFrame } from "./sandbox/scope.js";
+import { closeFrames, currentFrame } from "./sandbox/scope.js";
 import type { ReplayOptions, ReplayResult } from "./types.js";
 import { nanoid, Prng } from "./util/prng.js";
 import { OPTION_DEFAULTS } from "./defaults.js";
@@ -101,20 +97,6 @@ function validate(route: unknown, options: ReplayOptions<unknown>): void {
     throw new ReplayUsageError(`Failed to replay: pass either "schema" or "initialPayloadParser", not both (serve() takes only one).`);
   }
 }
-
-/** Perturbation variants: extreme random values and far clock shifts flip any branch on them. */
-const VARIANTS = [
-  { label: "Math.random() → 0, clock +1d 12h 13m", random: 1e-9, offset: 130_380_000 + 7_517 },
-  { label: "Math.random() → 0.999…, clock +3d 5h 47m", random: 1 - 1e-9, offset: 279_420_000 + 3_331 },
-];
-
-/** Everything one replay shares between the simulator, the endpoints and the sandbox. */
-interface ReplaySession {
-  sim: Simulator;
-  ctrl: GlobalsController & { fixedRandom?: number; offset: number };
-  owner: object;
-}
-
 
 /**
  * Replays a workflow the way QStash and the SDK would run it, in memory and on a virtual clock:
@@ -198,20 +180,15 @@ async function runReplay(
     simulatorOptions(options, { startTime, prng: harnessPrng, handlers, endpointFor, ...(platform.host ? { host: platform.host } : {}) }),
   );
 
-  const session: ReplaySession = {
-    sim,
-    owner,
-    ctrl: {
-      now: () => sim.now + session.ctrl.offset,
-      origin: startTime,
-      offset: 0,
-      prng,
-      onRead(source) {
-        const frame = currentFrame();
-        if (!frame || frame.owner !== owner || frame.step || frame.harness) return;
-        outsideReads += 1;
-        observer?.readSeen?.({ frame, source, location: userLocation });
-      },
+  const ctrl: GlobalsController = {
+    now: () => sim.now,
+    origin: startTime,
+    prng,
+    onRead(source) {
+      const frame = currentFrame();
+      if (!frame || frame.owner !== owner || frame.step || frame.harness) return;
+      outsideReads += 1;
+      observer?.readSeen?.({ frame, source, location: userLocation });
     },
   };
 
@@ -227,7 +204,7 @@ async function runReplay(
   });
 
   const appQStash = new AppQStash(() => sim.now);
-  const restoreGlobals = patchGlobals(session.ctrl);
+  const globals = patchGlobals(ctrl);
   const restoreTimers = installVirtualTimers(sim.timers);
   let stopNetwork: (() => void) | undefined;
   try {
@@ -261,97 +238,15 @@ async function runReplay(
     const partial = { ...finalResult(sim, run, seed), published: appQStash.published };
     // The passes only change what Math.random, Date, crypto and performance return; a run that never
     // read them outside a step cannot plan differently under them, so the passes are skipped.
-    const passes = async () => (outsideReads > 0 ? perturbationPasses(session, route, run, parsePayload, env, deliveryTimeout) : []);
+    const sandbox = { route, run, port: sim.closedPort(), parsePayload, env, deliveryTimeout, globals };
+    const passes = async () => (outsideReads > 0 ? perturbationPasses(sandbox) : []);
     const findings = await detectors.finish(partial, detectors.wantsPerturbation && options.perturb !== false ? passes : async () => []);
     const limits = platformReport(sim, run, partial.usage, platform, options.checks);
     return { ...partial, usage: limits.usage, findings: [...findings, ...limits.findings] };
   } finally {
     stopNetwork?.();
     restoreTimers();
-    restoreGlobals();
+    globals.restore();
     closeFrames();
   }
-}
-
-/** Re-runs the final history once per variant, every step memoized, recording what the code issues. */
-async function perturbationPasses(
-  session: ReplaySession,
-  route: RouteFunction<unknown, unknown>,
-  run: RunState,
-  parsePayload: (raw: string) => unknown,
-  env: Record<string, string | undefined>,
-  deliveryTimeout: number,
-): Promise<PerturbationPass[]> {
-  const passes: PerturbationPass[] = [];
-  if (run.log.length < 2) return passes;
-  const steps: Step[] = run.log;
-  for (const variant of VARIANTS) {
-    const issued: StepIssuedEvent[] = [];
-    const groups: GroupFormedEvent[] = [];
-    const collector: ReplayObserver = {
-      stepIssued: (e) => {
-        // the call site is kept (duplicate-step-name compares it); the location is never resolved here
-        const site = e.site();
-        issued.push({ ...e, location: () => undefined, site: () => site });
-      },
-      groupFormed: (e) => groups.push(e),
-    };
-    const frame = { owner: {}, invocation: 0, dryRun: false };
-    const port = session.sim.closedPort();
-    const originalNext = session.ctrl.prng.next;
-    const variantPrng = new Prng(0x9e37 + passes.length);
-    session.ctrl.offset = variant.offset;
-    session.ctrl.prng.next = () => variant.random;
-    const uuid = session.ctrl.prng.uuid;
-    session.ctrl.prng.uuid = () => variantPrng.uuid();
-    try {
-      const executor: Executor = new Executor(
-        steps,
-        {
-          port,
-          workflowRunId: run.workflowRunId,
-          url: run.url,
-          randomId: (n) => nanoid(variantPrng, n),
-          runStepFunction: (name, id, fn) => runInFrame({ ...frame, step: { name, id } }, () => executor.wrapStep(name, fn)),
-        },
-        0,
-        "perturbation",
-        collector,
-      );
-      let payload: unknown;
-      try {
-        payload = parsePayload((steps[0]!.out as string) ?? "");
-      } catch {
-        payload = undefined;
-      }
-      const context = new MockWorkflowContext(
-        {
-          workflowRunId: run.workflowRunId,
-          workflowRunCreatedAt: run.createdAt,
-          url: run.url,
-          requestPayload: payload,
-          headers: new Headers(run.headers),
-          env,
-          labels: run.labels,
-          retried: 0,
-          qstashClient: undefined as never,
-          port,
-        },
-        executor,
-      );
-      const settle = runInFrame(frame, () => route(context as unknown as WorkflowContext<unknown>)).then(
-        () => undefined,
-        () => undefined,
-      );
-      // Wait for the pass to end (it stops at the end of the recorded history) while the network
-      // interception and the patched globals are still in place; a pass that hangs is cut off.
-      await withDeadline(settle, deliveryTimeout, () => undefined);
-    } finally {
-      session.ctrl.offset = 0;
-      session.ctrl.prng.next = originalNext;
-      session.ctrl.prng.uuid = uuid;
-    }
-    passes.push({ label: variant.label, issued, groups });
-  }
-  return passes;
 }

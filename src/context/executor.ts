@@ -8,6 +8,7 @@ import { afterExecutionDispatch } from "./sdk-ticks.js";
 import { captureSite, userLocation, type CapturedSite } from "../sandbox/location.js";
 import { currentFrame } from "../sandbox/scope.js";
 import { exactPath } from "./exact-path.js";
+import { FastVisit, type VisitGroup, type VisitHost } from "./fast-visit.js";
 import type { LazyStep, StepRuntime } from "./lazy-step.js";
 import { validateParallelSteps, validateStep } from "./validate-steps.js";
 
@@ -42,13 +43,13 @@ export interface IssuedStep {
  * the deferred window that forms parallel groups, the first/partial/discard/last protocol,
  * one new step per delivery and the WorkflowAbort that ends it. Error texts are the SDK's.
  */
-export class Executor {
+export class Executor implements VisitHost {
   private stepCount = 0;
   private planStepCount = 0;
   private readonly nonPlanStepCount: number;
   private executingStep: string | false = false;
   /** The group being formed in the current window (the SDK's activeLazyStepList). */
-  private activeGroup: { steps: LazyStep[]; promise: Promise<unknown> | undefined; consistent: boolean } | undefined;
+  private activeGroup: VisitGroup | undefined;
   private indexInCurrentList = 0;
   private sortedCache: Step[] | undefined;
   /** Set once an abort was thrown to user code in this delivery. */
@@ -174,7 +175,7 @@ export class Executor {
    * The fast path of the visit a replay makes most: a lone memoized `context.run` whose recorded step
    * at its position has its name and type. Returns undefined when the step does not qualify (the
    * caller then takes the exact path); otherwise the step is issued exactly as {@link addStep} issues
-   * it and one async frame answers it with the SDK's microtask ticks (see `memoizedVisit`).
+   * it and one {@link FastVisit} answers it with the SDK's microtask ticks (see `memoizedVisit`).
    *
    * It never takes the last memoized step of a delivery (the SDK awaits a lifecycle dispatch there),
    * nor a frontier step, nor a step issued while another window is open or inside a step function.
@@ -191,72 +192,44 @@ export class Executor {
     exactPath.fastVisits++;
     const consistent = this.observer?.skipConsistentVisits === true;
     if (this.observer?.stepIssued && !consistent) this.observer.stepIssued(this.issuedEvent(lazy, position, handle, false));
-    const group = { steps: [lazy as LazyStep], promise: undefined, consistent };
+    const group: VisitGroup = { steps: [lazy as LazyStep], promise: undefined, consistent };
     this.activeGroup = group;
     this.indexInCurrentList = 1;
     return this.memoizedVisit(group, recorded, handle, onFailure) as Promise<T>;
   }
 
   /**
-   * One async frame for what the exact path spreads over seven (context.run, its addStep, the
+   * One visit for what the exact path spreads over seven frames (context.run, its addStep, the
    * executor's addStep, deferExecution, the window's \`.then\` callback, runSingle and the promise
-   * resolutions between them), with the same microtask ticks. Counted from the call (depth 0):
-   * the exact path's window callback runs at depth 3 and the promise user code awaits resolves at
-   * depth 9 (it resumes at 10). This frame awaits three times, closes the window at depth 3 as the
-   * callback does, and resolves at depth 9 after six more. Each of its jobs is queued by its own
-   * previous job, as each job on the exact path's critical chain is, so jobs of user code keep
-   * their order too. If another step joined the window, the rest follows the exact path's promise
-   * chain job for job.
+   * resolutions between them), with the same microtask ticks: see {@link FastVisit}.
    */
-  private async memoizedVisit(
-    group: { steps: LazyStep[]; promise: Promise<unknown> | undefined; consistent: boolean },
-    recorded: Step,
-    handle: StepHandle,
-    onFailure: (handle: StepHandle) => void,
-  ): Promise<unknown> {
-    await undefined;
-    await undefined;
-    await undefined;
-    // Depth 3: the window closes, as in the exact path's `.then` callback.
-    if (group.steps.length > 1) {
-      // Another step joined the window: from here the exact path's promise chain, job for job. The
-      // group executes; the callback's promise and the `.then` promise resolve with it (one thenable
-      // job each); the executor's addStep resumes (depth 7 at the earliest), then context.run's two
-      // frames. A failure reaches user code at the same depth, after `onFailure` (context.run's catch).
-      exactPath.joinedVisits++;
-      group.promise = this.execute(group.steps, group.consistent);
-      this.activeGroup = undefined;
-      this.planStepCount += group.steps.length;
-      const formed = group.promise;
-      const callback = (async () => formed)();
-      const requestComplete = new Promise((resolve) => resolve(callback));
-      let result: unknown;
-      try {
-        result = Executor.getResult(group.steps, await requestComplete, 0);
-      } catch (error) {
-        await undefined;
-        await undefined;
-        onFailure(handle);
-        throw error;
-      }
-      await undefined;
-      await undefined;
-      return result;
-    }
+  private memoizedVisit(group: VisitGroup, recorded: Step, handle: StepHandle, onFailure: (handle: StepHandle) => void): Promise<unknown> {
+    return new Promise((resolve, reject) => new FastVisit(this, group, recorded, handle, onFailure, resolve, reject).start());
+  }
+
+  /** {@link VisitHost.closeLone}: the window closes at depth 3, as in the exact path's `.then` callback. */
+  closeLone(group: VisitGroup, recorded: Step): unknown {
     this.activeGroup = undefined;
     if (this.observer?.groupFormed && !group.consistent) {
       this.observer.groupFormed(new GroupEvent(this.invocation, this.mode, this.stepCount, group.steps));
     }
     const lazy = group.steps[0]!;
     this.replayed.push(lazy.stepName);
-    const value = lazy.parseOut(recorded);
-    await undefined;
-    await undefined;
-    await undefined;
-    await undefined;
-    await undefined;
-    await undefined;
-    return value;
+    return lazy.parseOut(recorded);
+  }
+
+  /** {@link VisitHost.closeJoined}: another step joined the fast visit's window; the group executes. */
+  closeJoined(group: VisitGroup): Promise<unknown> {
+    exactPath.joinedVisits++;
+    group.promise = this.execute(group.steps, group.consistent);
+    this.activeGroup = undefined;
+    this.planStepCount += group.steps.length;
+    return group.promise;
+  }
+
+  /** {@link VisitHost.joinedResult}. */
+  joinedResult(group: VisitGroup, result: unknown): unknown {
+    return Executor.getResult(group.steps, result, 0);
   }
 
   private async deferExecution(): Promise<void> {

@@ -361,8 +361,13 @@ export class Simulator implements SimulationCore {
 
   /** The QStash API as seen by the code of one run. */
   portFor(run: RunState): QStashPort {
-    return portFor(this, run);
+    let port = this.ports.get(run);
+    if (!port) this.ports.set(run, (port = portFor(this, run)));
+    return port;
   }
+
+  /** One port per run (it holds no per-delivery state), not one per delivery. */
+  private readonly ports = new WeakMap<RunState, QStashPort>();
 
   /** A port for code that must not affect any run (failure functions, perturbation passes). */
   closedPort(): QStashPort {

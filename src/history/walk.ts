@@ -216,7 +216,7 @@ export async function walkHistory(
   options: WalkOptions,
 ): Promise<WalkOutcome> {
   return withReplayLock(async () => {
-    const restore = patchGlobals({ now: () => options.createdAt, origin: options.createdAt, prng: new Prng(options.seed), onRead() {} });
+    const globals = patchGlobals({ now: () => options.createdAt, origin: options.createdAt, prng: new Prng(options.seed), onRead() {} });
     let stopNetwork: (() => void) | undefined;
     try {
       stopNetwork = interceptNetwork({ handlers: options.handlers, onRequest() {} });
@@ -259,7 +259,7 @@ export async function walkHistory(
       // replay that follows would take itself for a nested one).
       closeFrames();
       stopNetwork?.();
-      restore();
+      globals.restore();
     }
   });
 }

@@ -201,7 +201,7 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
     },
   };
 
-  const restoreGlobals = patchGlobals(ctrl);
+  const globals = patchGlobals(ctrl);
   const restoreTimers = installVirtualTimers(sim.timers);
   const guard = guardSdkPromises(() => current?.invocation);
   let stopNetwork: (() => void) | undefined;
@@ -246,7 +246,7 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
     stopNetwork?.();
     await guard.stop();
     restoreTimers();
-    restoreGlobals();
+    globals.restore();
     closeFrames();
   }
 }

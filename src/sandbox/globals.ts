@@ -27,6 +27,7 @@ export const originals = {
   clearTimeout: realTimers.clearTimeout as typeof globalThis.clearTimeout,
 };
 
+/** What the patched globals read from: the run's clock, its seeded stream, and where reads are reported. */
 export interface GlobalsController {
   /** Virtual now, ms since the epoch. */
   now(): number;
@@ -34,6 +35,37 @@ export interface GlobalsController {
   origin: number;
   prng: Prng;
   onRead(source: NondeterministicSource): void;
+}
+
+/**
+ * Values the patched globals return instead of the run's own while {@link PatchedGlobals.withVariant}
+ * runs (a perturbation pass): reads are still reported through `onRead`.
+ */
+export interface GlobalsVariant {
+  /** What Math.random() returns; crypto.getRandomValues() fills every byte from it too. */
+  random: number;
+  /** Added to the virtual clock (Date, new Date(), performance.now()), in ms. */
+  offset: number;
+  /** What crypto.randomUUID() returns. */
+  uuid: () => string;
+}
+
+/** The patched globals of one sandbox: undone by `restore()`. */
+export interface PatchedGlobals {
+  /** Puts the originals back (idempotent per patch). */
+  restore(): void;
+  /**
+   * Runs `fn` with the user's stream and clock replaced by `variant`, and puts them back when its
+   * promise settles (the harness's own draws are never affected).
+   *
+   * @example
+   * ```ts
+   * const globals = patchGlobals(ctrl);
+   * await globals.withVariant({ random: 1e-9, offset: 86_400_000, uuid: () => prng.uuid() }, () => rerun());
+   * globals.restore();
+   * ```
+   */
+  withVariant<T>(variant: GlobalsVariant, fn: () => Promise<T>): Promise<T>;
 }
 
 let patched = false;
@@ -72,14 +104,22 @@ function patchOwn(target: object, key: string, value: unknown): () => void {
 
 /**
  * Replaces Math.random, Date, crypto.randomUUID/getRandomValues and performance.now with seeded,
- * virtual-clock versions that report every read. Returns the function that restores the originals.
+ * virtual-clock versions that report every read. `restore()` on the result puts the originals back.
+ *
+ * @example
+ * ```ts
+ * const globals = patchGlobals({ now: () => sim.now, origin: start, prng: new Prng(seed), onRead() {} });
+ * try { await run(); } finally { globals.restore(); }
+ * ```
  */
-export function patchGlobals(ctrl: GlobalsController): () => void {
+export function patchGlobals(ctrl: GlobalsController): PatchedGlobals {
   if (patched) throw new Error("[workflow-replay] Internal error: globals are already patched. Please report this.");
   patched = true;
   const OriginalDate = originals.Date;
   const restorers: Array<() => void> = [];
   const machinery = new Prng(0x6d616368);
+  let variant: GlobalsVariant | undefined;
+  const virtualNow = () => (variant ? ctrl.now() + variant.offset : ctrl.now());
 
   restorers.push(
     patchOwn(Math, "random", function random() {
@@ -87,27 +127,27 @@ export function patchGlobals(ctrl: GlobalsController): () => void {
       if (fencedFrame()) return originals.random();
       if (drawnByMachinery()) return machinery.next();
       ctrl.onRead("Math.random");
-      return ctrl.prng.next();
+      return variant ? variant.random : ctrl.prng.next();
     }),
   );
 
   const now = () => {
     if (fencedFrame()) return originals.dateNow();
     ctrl.onRead("Date.now");
-    return ctrl.now();
+    return virtualNow();
   };
   const VirtualDate: DateConstructor = new Proxy(OriginalDate, {
     construct(target, args, newTarget): object {
       if (args.length === 0 && !fencedFrame()) {
         ctrl.onRead("new Date()");
-        return Reflect.construct(target, [ctrl.now()], newTarget === VirtualDate ? target : newTarget);
+        return Reflect.construct(target, [virtualNow()], newTarget === VirtualDate ? target : newTarget);
       }
       return Reflect.construct(target, args, newTarget === VirtualDate ? target : newTarget);
     },
     apply() {
       if (fencedFrame()) return new OriginalDate().toString();
       ctrl.onRead("new Date()");
-      return new OriginalDate(ctrl.now()).toString();
+      return new OriginalDate(virtualNow()).toString();
     },
     get(target, key, receiver) {
       if (key === "now") return now;
@@ -126,7 +166,7 @@ export function patchGlobals(ctrl: GlobalsController): () => void {
       if (fencedFrame()) return originals.randomUUID.call(cryptoObj);
       if (drawnByMachinery()) return machinery.uuid();
       ctrl.onRead("crypto.randomUUID");
-      return ctrl.prng.uuid();
+      return variant ? variant.uuid() : ctrl.prng.uuid();
     }),
   );
   restorers.push(
@@ -135,7 +175,10 @@ export function patchGlobals(ctrl: GlobalsController): () => void {
       const own = drawnByMachinery();
       if (!own) ctrl.onRead("crypto.getRandomValues");
       if (array && ArrayBuffer.isView(array)) {
-        (own ? machinery : ctrl.prng).fill(new Uint8Array(array.buffer, array.byteOffset, array.byteLength));
+        const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+        // a variant's bytes are what Prng.fill draws from a constant next(): floor(random * 256)
+        if (!own && variant) bytes.fill(Math.floor(variant.random * 256));
+        else (own ? machinery : ctrl.prng).fill(bytes);
       }
       return array;
     }),
@@ -143,7 +186,7 @@ export function patchGlobals(ctrl: GlobalsController): () => void {
   const performanceNow = function performanceNow() {
     if (fencedFrame()) return originals.performanceNow.call(originals.performance);
     ctrl.onRead("performance.now");
-    return ctrl.now() - ctrl.origin;
+    return virtualNow() - ctrl.origin;
   };
   restorers.push(patchOwn(originals.performance, "now", performanceNow));
   // A fake-timer library installs a `performance` of its own: virtual whenever Date is, so that one too.
@@ -156,14 +199,28 @@ export function patchGlobals(ctrl: GlobalsController): () => void {
     }
   }
 
-  return () => {
-    for (const restore of restorers.reverse()) {
-      try {
-        restore();
-      } catch {
-        // keep restoring the rest
+  let restored = false;
+  return {
+    restore() {
+      if (restored) return;
+      restored = true;
+      for (const restore of restorers.reverse()) {
+        try {
+          restore();
+        } catch {
+          // keep restoring the rest
+        }
       }
-    }
-    patched = false;
+      patched = false;
+    },
+    async withVariant(next, fn) {
+      const previous = variant;
+      variant = next;
+      try {
+        return await fn();
+      } finally {
+        variant = previous;
+      }
+    },
   };
 }

@@ -54,7 +54,11 @@ export class MockEndpoint implements Endpoint {
   }
 
   private init(delivery: EndpointDelivery, payload: unknown) {
-    return contextInit(delivery, payload, delivery.port, this.options.env, (this.client ??= qstashClientStub()));
+    const init = contextInit(delivery, payload, delivery.port, this.options.env, (this.client ??= qstashClientStub()));
+    // The dry run's first abort is captured with a stack only for the deliveryEnd event (swallowed-abort
+    // locates a caught one with it): with no observer listening, the stack trace (about 35 µs) is skipped.
+    if (!this.options.observer?.deliveryEnd) init.captureAbortStack = false;
+    return init;
   }
 
   /** A single deadline for callback and failure deliveries (a step delivery shares one {@link Deadline} between its phases). */
@@ -146,7 +150,7 @@ export class MockEndpoint implements Endpoint {
   private runtime(delivery: EndpointDelivery, frame: ScopeFrame, executor: () => Executor, held?: Array<() => void>) {
     const { prng } = this.options;
     return {
-      port: held ? holdAfterCancel(delivery.port, () => executor().abortThrown?.stepName === "cancel", held) : delivery.port,
+      port: held ? new HoldAfterCancel(delivery.port, () => executor().abortThrown?.stepName === "cancel", held) : delivery.port,
       workflowRunId: delivery.run.workflowRunId,
       url: delivery.run.url,
       randomId: (length: number) => nanoid(prng, length),
@@ -240,18 +244,47 @@ export class MockEndpoint implements Endpoint {
   }
 }
 
-/** The port, with every submission made once `cancelled()` holds kept in `held` instead of sent. */
-function holdAfterCancel(port: QStashPort, cancelled: () => boolean, held: Array<() => void>): QStashPort {
-  const hold =
-    <A extends unknown[]>(send: (...args: A) => void) =>
-    (...args: A): void => {
-      if (cancelled()) held.push(() => send(...args));
-      else send(...args);
-    };
-  return Object.assign(Object.create(port) as QStashPort, {
-    submitStep: hold(port.submitStep.bind(port)),
-    submitCall: hold(port.submitCall.bind(port)),
-    submitWait: hold(port.submitWait.bind(port)),
-    submitInvoke: hold(port.submitInvoke.bind(port)),
-  });
+/**
+ * The port, with every submission made once `cancelled()` holds kept in `held` instead of sent. A
+ * class, built once per delivery: an `Object.create(port)` per delivery turned the engine's port
+ * into a prototype object each time, which V8 pays for on every later access (about 2% of a 20-step run).
+ */
+class HoldAfterCancel implements QStashPort {
+  constructor(
+    private readonly port: QStashPort,
+    private readonly cancelled: () => boolean,
+    private readonly held: Array<() => void>,
+  ) {}
+
+  submitStep(...args: Parameters<QStashPort["submitStep"]>): void {
+    if (this.cancelled()) this.held.push(() => this.port.submitStep(...args));
+    else this.port.submitStep(...args);
+  }
+
+  submitCall(call: Parameters<QStashPort["submitCall"]>[0]): void {
+    if (this.cancelled()) this.held.push(() => this.port.submitCall(call));
+    else this.port.submitCall(call);
+  }
+
+  submitWait(wait: Parameters<QStashPort["submitWait"]>[0]): void {
+    if (this.cancelled()) this.held.push(() => this.port.submitWait(wait));
+    else this.port.submitWait(wait);
+  }
+
+  submitInvoke(invoke: Parameters<QStashPort["submitInvoke"]>[0]): void {
+    if (this.cancelled()) this.held.push(() => this.port.submitInvoke(invoke));
+    else this.port.submitInvoke(invoke);
+  }
+
+  notify(...args: Parameters<QStashPort["notify"]>): ReturnType<QStashPort["notify"]> {
+    return this.port.notify(...args);
+  }
+
+  webhookBase(): ReturnType<QStashPort["webhookBase"]> {
+    return this.port.webhookBase();
+  }
+
+  deleteRun(body: string | undefined, cancel: boolean): void {
+    this.port.deleteRun(body, cancel);
+  }
 }
