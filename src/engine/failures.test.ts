@@ -1,6 +1,9 @@
 import { WorkflowNonRetryableError, WorkflowRetryAfterError, type WorkflowContext } from "@upstash/workflow";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_START_TIME, replay } from "../replay.js";
+import { OPTION_DEFAULTS } from "../defaults.js";
+import { replay } from "../replay.js";
+
+const DEFAULT_START_TIME = OPTION_DEFAULTS.startTime;
 import { backoffMs } from "./retries.js";
 
 describe("failures, retries and cancellation", () => {

@@ -1,4 +1,5 @@
 import type { InvokeSubmission } from "../context/io.js";
+import { parseLabels } from "../util/labels.js";
 import { nanoid } from "../util/prng.js";
 import type { SimulationCore } from "./core.js";
 import type { RunState } from "./wire-types.js";
@@ -27,7 +28,7 @@ export function startChild(core: SimulationCore, parent: RunState, invoke: Invok
     url: invoke.url,
     payload: invoke.body,
     headers: invoke.headers,
-    labels: label === undefined ? [] : Array.isArray(label) ? label : label.split(","),
+    labels: parseLabels(label),
     retries: invoke.retries ?? DEFAULT_INVOKE_RETRIES,
     endpoint,
     workflowId: invoke.workflowId,

@@ -1,9 +1,8 @@
 import type { RequestHandler } from "msw";
 import type { HostLimits } from "../limits/facts.js";
-import type { DeliveryRecord, EventSpec, FaultPlan, ReplayOptions, WebhookRequestSpec } from "../types.js";
+import type { DeliveryRecord, EventSpec, FaultPlan, WebhookRequestSpec } from "../types.js";
 import type { Prng } from "../util/prng.js";
 import type { Endpoint, RunState } from "./wire-types.js";
-import { OPTION_DEFAULTS } from "../defaults.js";
 
 /** What the QStash model is configured with. */
 export interface SimulatorOptions {
@@ -24,20 +23,4 @@ export interface SimulatorOptions {
   callTimeout?: number;
   /** The function host: a delivery running past its maxDuration is stopped (504) and retried. */
   host?: HostLimits;
-}
-
-/** The simulator options both drivers derive from `ReplayOptions`. */
-export function simulatorOptions(
-  options: Pick<ReplayOptions, "events" | "webhooks" | "maxInvocations" | "until" | "faults" | "deliveryTimeout">,
-  rest: Pick<SimulatorOptions, "startTime" | "prng" | "handlers" | "endpointFor" | "onDelivery" | "host">,
-): SimulatorOptions {
-  return {
-    ...rest,
-    events: (options.events ?? {}) as Record<string, unknown>,
-    webhooks: options.webhooks ?? {},
-    maxInvocations: options.maxInvocations ?? OPTION_DEFAULTS.maxInvocations,
-    until: options.until,
-    faults: options.faults,
-    callTimeout: options.deliveryTimeout ?? OPTION_DEFAULTS.deliveryTimeout,
-  };
 }

@@ -1,7 +1,10 @@
 import type { WorkflowContext } from "@upstash/workflow";
 import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_START_TIME, replay } from "../replay.js";
+import { OPTION_DEFAULTS } from "../defaults.js";
+import { replay } from "../replay.js";
+
+const DEFAULT_START_TIME = OPTION_DEFAULTS.startTime;
 
 describe("time", () => {
   it("delivers after a sleep's duration, and lets time pass between deliveries", async () => {

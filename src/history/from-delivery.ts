@@ -1,7 +1,8 @@
 import type { RawStep, Step } from "@upstash/workflow";
-import { DEFAULT_URL } from "../replay.js";
+import { OPTION_DEFAULTS } from "../defaults.js";
 import type { RecordedHistory } from "../types.js";
 import { decodeBase64 } from "../util/base64.js";
+import { parseLabels } from "../util/labels.js";
 import { HistoryError } from "./errors.js";
 import { checked } from "./format.js";
 import { HISTORY_FORMAT } from "./validate.js";
@@ -151,9 +152,9 @@ export function historyFromDelivery(delivery: CapturedDelivery): RecordedHistory
     format: HISTORY_FORMAT,
     source: "delivery",
     workflowRunId: runId,
-    workflowUrl: delivery.url ?? DEFAULT_URL,
+    workflowUrl: delivery.url ?? OPTION_DEFAULTS.url,
     createdAt: Number.isFinite(createdAt) ? createdAt : 0,
-    ...(label ? { labels: label.split(",") } : {}),
+    ...(label ? { labels: parseLabels(label) } : {}),
     payload,
     headers: userHeaders(headers, delivery.redactHeaders),
     steps,

@@ -1,13 +1,14 @@
 import type { RouteFunction } from "@upstash/workflow";
 import { ReplayUsageError } from "../errors.js";
-import { payloadParser, replayInternal } from "../replay.js";
+import { replayInternal, validateReplay } from "../replay.js";
+import { resolveRuntimeOptions } from "../runtime/options.js";
+import { payloadParser } from "../runtime/payload.js";
 import type { Finding, RecordedHistory, ReplayOptions, ReplayResult } from "../types.js";
 import { compareWalk, type HistoryChange } from "./compare.js";
 import { checked } from "./format.js";
 import { changeFinding, summarize, type ProductionAnswer } from "./messages.js";
 import { recordedPositions } from "./recorded.js";
 import { walkHistory, type WalkEnd } from "./walk.js";
-import { OPTION_DEFAULTS } from "../defaults.js";
 
 /** Options of {@link replayHistory}: those of `replay()` minus what the history fixes, plus `strict`. */
 export interface ReplayHistoryOptions<TPayload = unknown> extends Omit<ReplayOptions<TPayload>, "payload" | "headers" | "workflowRunId" | "url"> {
@@ -101,27 +102,28 @@ export async function replayHistory<TPayload = unknown, TResult = unknown>(
   } catch {
     payload = undefined;
   }
-  const label = replayOptions.label;
+  validateReplay(route, replayOptions);
+  const resolved = resolveRuntimeOptions(replayOptions, "replay");
   const walk = await walkHistory(route as RouteFunction<unknown, unknown>, recorded, {
     payload,
     env: replayOptions.env ?? {},
-    labels: label === undefined ? [] : Array.isArray(label) ? label : label.split(","),
     headers: valid.headers,
     workflowRunId: valid.workflowRunId,
     url: valid.workflowUrl,
     createdAt: valid.createdAt,
-    seed: replayOptions.seed ?? OPTION_DEFAULTS.seed,
-    handlers: replayOptions.handlers ?? [],
-    timeout: replayOptions.deliveryTimeout ?? OPTION_DEFAULTS.deliveryTimeout,
+    run: resolved,
   });
 
   const result = await replayInternal(route as RouteFunction<unknown, unknown>, replayOptions, {
-    steps: valid.steps,
-    workflowRunId: valid.workflowRunId,
-    url: valid.workflowUrl,
-    createdAt: valid.createdAt,
-    headers: valid.headers,
-    payload: valid.payload ?? undefined,
+    from: {
+      steps: valid.steps,
+      workflowRunId: valid.workflowRunId,
+      url: valid.workflowUrl,
+      createdAt: valid.createdAt,
+      headers: valid.headers,
+      payload: valid.payload ?? undefined,
+    },
+    resolved,
   });
 
   const firstDelivery = result.deliveries[0];

@@ -1,16 +1,13 @@
 import type { RouteFunction, Step, StepType, WorkflowContext } from "@upstash/workflow";
-import type { RequestHandler } from "msw";
 import type { Executor, StepHandle } from "../context/executor.js";
 import type { QStashPort } from "../context/io.js";
 import type { LazyStep } from "../context/lazy-step.js";
 import { MockWorkflowContext } from "../context/mock-context.js";
 import { closedPort } from "../engine/ports.js";
 import { withDeadline } from "../sandbox/deadline.js";
-import { patchGlobals } from "../sandbox/globals.js";
-import { withReplayLock } from "../sandbox/lock.js";
-import { interceptNetwork } from "../sandbox/network.js";
-import { closeFrames, runInFrame } from "../sandbox/scope.js";
-import { Prng } from "../util/prng.js";
+import type { RuntimeOptions } from "../runtime/options.js";
+import { withRuntime } from "../runtime/runtime.js";
+import { runInFrame } from "../sandbox/scope.js";
 import type { RecordedPosition } from "./recorded.js";
 
 /** A step today's code issued during the walk. */
@@ -194,15 +191,12 @@ class WalkExecutor implements Pick<Executor, "addStep" | "memoizedRun" | "observ
 export interface WalkOptions {
   payload: unknown;
   env: Record<string, string | undefined>;
-  labels: string[];
   headers: Record<string, string>;
   workflowRunId: string;
   url: string;
   createdAt: number;
-  seed: number;
-  handlers: readonly RequestHandler[];
-  /** Real-time bound on the walk, in ms. */
-  timeout: number;
+  /** The replay's resolved options: the seed, the handlers, the labels, and the delivery timeout that bounds the walk. */
+  run: RuntimeOptions;
 }
 
 /**
@@ -215,51 +209,45 @@ export async function walkHistory(
   recorded: RecordedPosition[],
   options: WalkOptions,
 ): Promise<WalkOutcome> {
-  return withReplayLock(async () => {
-    const globals = patchGlobals({ now: () => options.createdAt, origin: options.createdAt, prng: new Prng(options.seed), onRead() {} });
-    let stopNetwork: (() => void) | undefined;
-    try {
-      stopNetwork = interceptNetwork({ handlers: options.handlers, onRequest() {} });
-      const walker = new WalkExecutor(new Matcher(recorded));
-      const context = new MockWorkflowContext(
-        {
-          workflowRunId: options.workflowRunId,
-          workflowRunCreatedAt: options.createdAt,
-          url: options.url,
-          requestPayload: options.payload,
-          headers: new Headers(options.headers),
-          env: options.env,
-          labels: options.labels,
-          retried: 0,
-          qstashClient: undefined as never,
-          port: CLOSED_PORT,
-        },
-        walker as unknown as Executor,
-      );
-      const frame = { owner: {}, invocation: 0, dryRun: false };
-      const settle = new Promise<unknown>((resolve) => resolve(runInFrame(frame, () => route(context as unknown as WorkflowContext<unknown>)))).then(
-        () => ({ ended: "returned" as WalkEnd }),
-        (error: unknown) => ({ ended: "threw" as WalkEnd, error }),
-      );
-      const stopped = walker.stoppedPromise.then(() => ({ ended: walker.stopped!.ended }));
-      const outcome: { ended: WalkEnd; error?: unknown } = await withDeadline(Promise.race([settle, stopped]), options.timeout, () => ({
-        ended: "stalled" as WalkEnd,
-      }));
-      let ended = walker.stopped?.ended ?? outcome.ended;
-      // context.cancel() ends the route like a return: the plan is complete.
-      if (ended === "threw" && walker.abortThrown?.stepName === "cancel") ended = "returned";
-      const error = outcome.error;
-      return {
-        steps: walker.steps,
-        ended,
-        ...(ended === "threw" && error !== undefined ? { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) } : {}),
-      };
-    } finally {
-      // A route the walk stopped may never settle; its delivery frame must not outlive the walk (the
-      // replay that follows would take itself for a nested one).
-      closeFrames();
-      stopNetwork?.();
-      globals.restore();
-    }
+  return withRuntime(options.run, async (runtime) => {
+    // the clock stands at the run's creation; the user's stream is the replay's
+    runtime.patchGlobals({ now: () => options.createdAt, origin: options.createdAt, onRead() {} });
+    runtime.interceptNetwork({ onRequest() {} });
+    const walker = new WalkExecutor(new Matcher(recorded));
+    const context = new MockWorkflowContext(
+      {
+        workflowRunId: options.workflowRunId,
+        workflowRunCreatedAt: options.createdAt,
+        url: options.url,
+        requestPayload: options.payload,
+        headers: new Headers(options.headers),
+        env: options.env,
+        labels: options.run.labels,
+        retried: 0,
+        qstashClient: undefined as never,
+        port: CLOSED_PORT,
+      },
+      walker as unknown as Executor,
+    );
+    const frame = { owner: {}, invocation: 0, dryRun: false };
+    const settle = new Promise<unknown>((resolve) => resolve(runInFrame(frame, () => route(context as unknown as WorkflowContext<unknown>)))).then(
+      () => ({ ended: "returned" as WalkEnd }),
+      (error: unknown) => ({ ended: "threw" as WalkEnd, error }),
+    );
+    const stopped = walker.stoppedPromise.then(() => ({ ended: walker.stopped!.ended }));
+    const outcome: { ended: WalkEnd; error?: unknown } = await withDeadline(Promise.race([settle, stopped]), options.run.deliveryTimeout, () => ({
+      ended: "stalled" as WalkEnd,
+    }));
+    let ended = walker.stopped?.ended ?? outcome.ended;
+    // context.cancel() ends the route like a return: the plan is complete.
+    if (ended === "threw" && walker.abortThrown?.stepName === "cancel") ended = "returned";
+    const error = outcome.error;
+    // A route the walk stopped may never settle: the runtime closes its delivery frame when the walk
+    // ends (the replay that follows would take itself for a nested one).
+    return {
+      steps: walker.steps,
+      ended,
+      ...(ended === "threw" && error !== undefined ? { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) } : {}),
+    };
   });
 }

@@ -1,29 +1,21 @@
-import type { RequestHandler } from "msw";
 import { createDetectors } from "../detectors/index.js";
 import type { ObservedOwner } from "../detectors/track-effects.js";
-import { finalResult } from "../engine/result.js";
-import { Simulator } from "../engine/simulator.js";
-import { simulatorOptions } from "../engine/simulator-options.js";
 import type { Endpoint, EndpointDelivery } from "../engine/wire-types.js";
 import { ReplayUsageError } from "../errors.js";
 import { SHARED_OPTION_NAMES, validateSharedOptions } from "../options.js";
-import { DEFAULT_START_TIME, DEFAULT_URL, serializePayload } from "../replay.js";
-import { patchGlobals, type GlobalsController } from "../sandbox/globals.js";
-import { withReplayLock } from "../sandbox/lock.js";
-import { interceptNetwork } from "../sandbox/network.js";
-import { installVirtualTimers } from "../sandbox/virtual-timers.js";
-import { platformReport, resolvePlatform } from "../limits/platform.js";
-import { closeFrames, currentFrame } from "../sandbox/scope.js";
+import { resolveRuntimeOptions } from "../runtime/options.js";
+import { serializePayload } from "../runtime/payload.js";
+import { runResult } from "../runtime/result.js";
+import { withRuntime } from "../runtime/runtime.js";
+import { currentFrame } from "../sandbox/scope.js";
 import type { ReplayOptions, ReplayResult } from "../types.js";
-import { nanoid, Prng } from "../util/prng.js";
+import { nanoid } from "../util/prng.js";
 import { simulatorSigningKeys } from "./env.js";
-import { AppQStash } from "./app-qstash.js";
 import { QStashRestApi } from "./rest-api.js";
 import { guardSdkPromises, unawaitedStepFindings } from "./sdk-promises.js";
 import { currentSdkScope } from "./sdk-scope.js";
 import type { SignatureMode, SigningKeys } from "./signing.js";
 import { WireEndpoint, type WorkflowHandler } from "./wire-endpoint.js";
-import { OPTION_DEFAULTS } from "../defaults.js";
 
 /** Options of {@link replayHandler}: those of `replay()` that QStash owns, plus signing. */
 export interface ReplayHandlerOptions<TPayload = unknown>
@@ -111,69 +103,60 @@ export async function replayHandler<TResult = unknown>(
 ): Promise<ReplayResult<TResult>> {
   validate(handler, options);
   const payload = serializePayload(options.payload);
-  return withReplayLock(() => runHandler(handler, options, payload)) as Promise<ReplayResult<TResult>>;
+  return runHandler(handler, options, payload) as Promise<ReplayResult<TResult>>;
 }
 
 
 async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOptions<unknown>, payload: string | undefined): Promise<ReplayResult> {
-  const seed = options.seed ?? OPTION_DEFAULTS.seed;
-  const prng = new Prng(seed);
-  const harnessPrng = new Prng(seed ^ 0x5bd1e995);
-  const tokenPrng = new Prng(seed ^ 0x2545f491);
-  const startTime = options.startTime instanceof Date ? options.startTime.getTime() : (options.startTime ?? DEFAULT_START_TIME);
-  const detectors = createDetectors(options.checks);
-  const observer = detectors.observer;
-  // trackEffects() reaches the observer through the frame's owner; through a handler its calls are
-  // attributed by the SDK's frames on the stack, like reads and requests (inside a step: not reported).
-  const owner: ObservedOwner = {
-    observer: observer?.effectSeen
-      ? {
-          effectSeen(event) {
-            const scope = currentSdkScope();
-            if (scope.inStep) return;
-            const location = scope.location;
-            observer.effectSeen!({ ...event, frame: { ...event.frame, dryRun: scope.dryRun }, location: () => location });
-          },
-        }
-      : undefined,
-  };
-  const handlers: readonly RequestHandler[] = options.handlers ?? [];
-  const failureCallback = options.failureCallback ?? "auto";
-  let current: EndpointDelivery | undefined;
+  const resolved = resolveRuntimeOptions(options, "replay the handler");
+  return withRuntime(resolved, async (runtime) => {
+    const tokenPrng = runtime.streams.token;
+    const detectors = createDetectors(resolved.checks);
+    const observer = detectors.observer;
+    // trackEffects() reaches the observer through the frame's owner; through a handler its calls are
+    // attributed by the SDK's frames on the stack, like reads and requests (inside a step: not reported).
+    const owner: ObservedOwner = {
+      observer: observer?.effectSeen
+        ? {
+            effectSeen(event) {
+              const scope = currentSdkScope();
+              if (scope.inStep) return;
+              const location = scope.location;
+              observer.effectSeen!({ ...event, frame: { ...event.frame, dryRun: scope.dryRun }, location: () => location });
+            },
+          }
+        : undefined,
+    };
+    const failureCallback = options.failureCallback ?? "auto";
+    let current: EndpointDelivery | undefined;
 
-  const endpointOf = (fn: WorkflowHandler): WireEndpoint =>
-    new WireEndpoint({
-      handler: fn,
-      owner,
-      keys: options.signingKeys ?? simulatorSigningKeys(),
-      signature: options.signature ?? "valid",
-      failureCallback: failureCallback !== false,
-      deliveryTimeout: options.deliveryTimeout ?? OPTION_DEFAULTS.deliveryTimeout,
-      observer,
-      now: () => sim.now,
-      tokenId: () => nanoid(tokenPrng, 21),
-      onDelivery: (delivery) => (current = delivery),
-    });
-  const rootEndpoint = endpointOf(handler);
-  const children = new Map<string, Endpoint>();
-  const endpointFor = (workflowId: string): Endpoint | undefined => {
-    const workflows = options.workflows;
-    if (!workflows) return undefined;
-    if (Array.isArray(workflows)) return workflows.includes(workflowId) ? rootEndpoint : undefined;
-    const fn = (workflows as Record<string, WorkflowHandler>)[workflowId];
-    if (!fn) return undefined;
-    let endpoint = children.get(workflowId);
-    if (!endpoint) children.set(workflowId, (endpoint = endpointOf(fn)));
-    return endpoint;
-  };
+    const endpointOf = (fn: WorkflowHandler): WireEndpoint =>
+      new WireEndpoint({
+        handler: fn,
+        owner,
+        keys: options.signingKeys ?? simulatorSigningKeys(),
+        signature: options.signature ?? "valid",
+        failureCallback: failureCallback !== false,
+        deliveryTimeout: resolved.deliveryTimeout,
+        observer,
+        now: () => sim.now,
+        tokenId: () => nanoid(tokenPrng, 21),
+        onDelivery: (delivery) => (current = delivery),
+      });
+    const rootEndpoint = endpointOf(handler);
+    const children = new Map<string, Endpoint>();
+    const endpointFor = (workflowId: string): Endpoint | undefined => {
+      const workflows = options.workflows;
+      if (!workflows) return undefined;
+      if (Array.isArray(workflows)) return workflows.includes(workflowId) ? rootEndpoint : undefined;
+      const fn = (workflows as Record<string, WorkflowHandler>)[workflowId];
+      if (!fn) return undefined;
+      let endpoint = children.get(workflowId);
+      if (!endpoint) children.set(workflowId, (endpoint = endpointOf(fn)));
+      return endpoint;
+    };
 
-  const platform = resolvePlatform(options, "replay the handler");
-  const sim: Simulator = new Simulator(
-    simulatorOptions(options, {
-      ...(platform.host ? { host: platform.host } : {}),
-      startTime,
-      prng: harnessPrng,
-      handlers,
+    const sim = runtime.startSimulator({
       endpointFor,
       onDelivery(run, record) {
         // "auto": a failure callback the handler has no failureFunction for was never configured.
@@ -182,34 +165,27 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
           run.invocations -= 1;
         }
       },
-    }),
-  );
-  const api = new QStashRestApi({ sim, currentPort: () => current?.port });
-  const appQStash = new AppQStash(() => sim.now);
+    });
+    const api = new QStashRestApi({ sim, currentPort: () => current?.port });
 
-  const ctrl: GlobalsController = {
-    now: () => sim.now,
-    origin: startTime,
-    prng,
-    onRead(source) {
-      const frame = currentFrame();
-      if (!frame || frame.owner !== owner || frame.harness || !observer?.readSeen) return;
-      const scope = currentSdkScope();
-      if (scope.inStep || !scope.location) return;
-      const location = scope.location;
-      observer.readSeen({ frame: { ...frame, dryRun: scope.dryRun }, source, location: () => location });
-    },
-  };
-
-  const globals = patchGlobals(ctrl);
-  const restoreTimers = installVirtualTimers(sim.timers);
-  const guard = guardSdkPromises(() => current?.invocation);
-  let stopNetwork: (() => void) | undefined;
-  try {
-    stopNetwork = interceptNetwork({
-      handlers,
+    runtime.patchGlobals({
+      onRead(source) {
+        const frame = currentFrame();
+        if (!frame || frame.owner !== owner || frame.harness || !observer?.readSeen) return;
+        const scope = currentSdkScope();
+        if (scope.inStep || !scope.location) return;
+        const location = scope.location;
+        observer.readSeen({ frame: { ...frame, dryRun: scope.dryRun }, source, location: () => location });
+      },
+    });
+    runtime.installTimers();
+    const guard = guardSdkPromises(() => current?.invocation);
+    runtime.defer(async () => {
+      await guard.stop();
+    });
+    runtime.interceptNetwork({
       internal: (request) => api.answer(request),
-      fallback: (request) => appQStash.answer(request),
+      fallback: (request) => runtime.appQStash.answer(request),
       onRequest(request) {
         const frame = currentFrame();
         if (!frame || frame.owner !== owner || frame.harness || !observer?.requestSeen) return;
@@ -219,34 +195,20 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
         observer.requestSeen({ frame: { ...frame, dryRun: scope.dryRun }, method: request.method, url: request.url, location: () => location });
       },
     });
-    const label = options.label;
-    const labels = label === undefined ? [] : Array.isArray(label) ? label : label.split(",");
-    const runId = options.workflowRunId
-      ? options.workflowRunId.startsWith("wfr_")
-        ? options.workflowRunId
-        : `wfr_${options.workflowRunId}`
-      : `wfr_${nanoid(new Prng(seed ^ 0x1234567), 21)}`;
     const run = sim.startRun({
-      workflowRunId: runId,
-      url: options.url ?? DEFAULT_URL,
+      workflowRunId: resolved.workflowRunId,
+      url: resolved.url,
       payload,
-      headers: { ...(options.headers ?? {}) },
-      labels,
-      retries: options.retries ?? OPTION_DEFAULTS.retries,
+      headers: resolved.headers,
+      labels: resolved.labels,
+      retries: resolved.retries,
       endpoint: rootEndpoint,
     });
     await sim.runToEnd();
-    const partial = { ...finalResult(sim, run, seed), published: appQStash.published };
     // No perturbation passes: they re-run a route function, and a handler hides it.
-    const caught = await guard.stop();
-    const findings = [...(await detectors.finish(partial, async () => [])), ...unawaitedStepFindings(caught, options.checks?.["unawaited-step"])];
-    const limits = platformReport(sim, run, partial.usage, platform, options.checks);
-    return { ...partial, usage: limits.usage, findings: [...findings, ...limits.findings] };
-  } finally {
-    stopNetwork?.();
-    await guard.stop();
-    restoreTimers();
-    globals.restore();
-    closeFrames();
-  }
+    return runResult(runtime, run, async (partial) => {
+      const caught = await guard.stop();
+      return [...(await detectors.finish(partial, async () => [])), ...unawaitedStepFindings(caught, resolved.checks?.["unawaited-step"])];
+    });
+  });
 }
