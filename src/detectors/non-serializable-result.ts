@@ -1,4 +1,4 @@
-import type { DeliveryEndEvent, StepExecutedEvent } from "../engine/observer.js";
+import type { DeliveryEndEvent, EffectSeenEvent, RequestSeenEvent, StepExecutedEvent } from "../engine/observer.js";
 import type { ReplayResult, Severity, SourceLocation } from "../types.js";
 import type { DetectorFactory } from "./detector.js";
 import { at } from "./describe.js";
@@ -55,8 +55,16 @@ function listOf(losses: JsonLoss[]): string {
 export const nonSerializableResult: DetectorFactory = (ctx) => {
   const found: Lossy[] = [];
   const seen = new Set<string>();
+  /** A request or tracked effect outside a step: a pass would repeat it for the caller to see, so none runs. */
+  let outsideEffect = false;
   return {
     kind: "non-serializable-result",
+    requestSeen(event: RequestSeenEvent) {
+      if (!event.frame.step) outsideEffect = true;
+    },
+    effectSeen(event: EffectSeenEvent) {
+      if (!event.frame.step) outsideEffect = true;
+    },
     stepExecuted(event: StepExecutedEvent) {
       if (event.type !== "Run") return;
       const losses = findJsonLosses(event.result);
@@ -74,7 +82,7 @@ export const nonSerializableResult: DetectorFactory = (ctx) => {
     async finish(result, _passes, sandbox) {
       const causes = found.map((lossy) => mattered(lossy, result));
       const open = found.filter((lossy, i) => !causes[i] && lossy.subject === "step" && lossy.stepId !== undefined);
-      if (sandbox && open.length > 0) {
+      if (sandbox && open.length > 0 && !outsideEffect) {
         const branched = await branches(sandbox, open);
         for (const [lossy, difference] of branched) causes[found.indexOf(lossy)] = { loss: lossy.losses[0]!, why: "branch", difference };
       }
