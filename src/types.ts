@@ -18,7 +18,8 @@ export type FindingKind =
   | "history-incompatible"
   | "early-return"
   | "caught-step-error"
-  | "callback-dry-run";
+  | "callback-dry-run"
+  | "lost-step-state";
 
 export type Severity = "error" | "warning";
 
