@@ -8,7 +8,7 @@ import type { RunState } from "./wire-types.js";
 /** A run's result as both drivers return it (findings are added by the detectors afterwards). */
 export function buildResult(
   run: RunState,
-  seed: number,
+  seed: number | string,
   children: ReplayResult["children"],
   usage: ReplayResult["usage"] = computeUsage([run], DEFAULT_PRICE_PER_STEP_USD),
 ): Omit<ReplayResult, "findings" | "published"> {
@@ -44,7 +44,7 @@ export function buildResult(
  * The root run's result once the simulation stopped: a halted simulation (runaway, hung delivery,
  * harness error) fails a run still in flight, and every other run is reported as a child.
  */
-export function finalResult(sim: Simulator, run: RunState, seed: number): Omit<ReplayResult, "findings" | "published"> {
+export function finalResult(sim: Simulator, run: RunState, seed: number | string): Omit<ReplayResult, "findings" | "published"> {
   if (sim.halted && run.status === "running") {
     run.status = "failed";
     run.error = sim.halted;
