@@ -58,14 +58,17 @@ export function validateSharedOptions(options: ReplayOptions<unknown>, verb: str
   wholeAtLeast("retries", 0);
   wholeAtLeast("maxInvocations", 1);
   wholeAtLeast("deliveryTimeout", 1);
-  if (options.seed !== undefined && (typeof options.seed !== "number" || !Number.isFinite(options.seed))) {
-    fail(`"seed" must be a finite number, got ${describe(options.seed)}.`);
-  }
-  // The generators are seeded with 32 bits: a fraction or a larger integer would collide with another seed.
-  if (options.seed !== undefined && (!Number.isInteger(options.seed) || options.seed < -(2 ** 31) || options.seed > 2 ** 31 - 1)) {
-    fail(
-      `"seed" must be a whole number from -2147483648 to 2147483647 (32 bits), got ${options.seed}: a fraction or a larger number would replay exactly like another seed. Use an integer such as Math.floor(Math.random() * 2 ** 31).`,
-    );
+  // Every safe integer and every string gets a stream of its own (decision 1303); nothing else does.
+  const seed: unknown = options.seed;
+  if (seed !== undefined && typeof seed !== "string") {
+    if (typeof seed !== "number") fail(`"seed" must be a whole number or a string, got ${describe(seed)}.`);
+    else if (!Number.isInteger(seed)) {
+      fail(`"seed" must be a whole number or a string, got ${seed}: a fraction would replay like a whole number. Use Math.floor(Math.random() * 2 ** 53), or a string.`);
+    } else if (!Number.isSafeInteger(seed)) {
+      fail(
+        `"seed" must be a whole number from -9007199254740991 to 9007199254740991 (Number.MAX_SAFE_INTEGER), or a string, got ${seed}: beyond that JavaScript rounds integers (2 ** 60 + 1 === 2 ** 60), so it would replay exactly like its neighbours. Pass it as a string.`,
+      );
+    }
   }
   if (typeof options.deliveryTimeout === "number" && options.deliveryTimeout > 2 ** 31 - 1) {
     fail(`"deliveryTimeout" must be at most 2147483647 ms (about 24.8 days, the longest timer Node keeps), got ${options.deliveryTimeout}.`);

@@ -176,7 +176,7 @@ async function runReplay(
       // read them outside a step cannot plan differently under them, so the passes are skipped.
       const sandbox = { route, run, port: sim.closedPort(), parsePayload, env, deliveryTimeout, globals };
       const passes = async () => (outsideReads > 0 ? perturbationPasses(sandbox) : []);
-      return detectors.finish(partial, detectors.wantsPerturbation && options.perturb !== false ? passes : async () => []);
+      return detectors.finish(partial, detectors.wantsPerturbation && options.perturb !== false ? passes : async () => [], sandbox);
     });
   });
 }

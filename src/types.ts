@@ -18,7 +18,8 @@ export type FindingKind =
   | "history-incompatible"
   | "early-return"
   | "caught-step-error"
-  | "callback-dry-run";
+  | "callback-dry-run"
+  | "lost-step-state";
 
 export type Severity = "error" | "warning";
 
@@ -146,7 +147,7 @@ export interface ReplayOptions<TPayload = unknown> {
   /** Workflows reachable by `context.invoke` and `context.call({ workflow })`, keyed by workflow id. */
   workflows?: Record<string, RouteFunction<any, any>>;
   /** Everything random in the harness derives from it. Default 1. */
-  seed?: number;
+  seed?: number | string;
   /** Severity overrides per finding kind ("off" disables a detector). */
   checks?: ChecksOption;
   /** Labels of the run (`context.labels`). */
@@ -269,7 +270,7 @@ export interface ReplayResult<TOutput = unknown> {
   /** Billed steps, function time, body sizes and cost of the run (and the child runs it started). */
   usage: Usage;
   findings: Finding[];
-  seed: number;
+  seed: number | string;
   workflowRunId: string;
   /** Virtual time when the run ended (ms since the epoch). */
   endedAt: number;

@@ -42,7 +42,7 @@ describe("globals are always restored", () => {
   });
 
   it("after a replay that throws for misuse", async () => {
-    await expect(replay(async () => {}, { seed: Number.NaN })).rejects.toThrow(/"seed" must be a finite number/);
+    await expect(replay(async () => {}, { seed: Number.NaN })).rejects.toThrow(/"seed" must be a whole number or a string/);
     await expect(replay(async () => {}, { payload: 1n as never })).rejects.toThrow(/Failed to serialize the payload/);
     expectOriginalGlobals();
   });

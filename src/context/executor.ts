@@ -31,6 +31,17 @@ export interface StepHandle {
   failed?: boolean;
 }
 
+/**
+ * A pass's say in how steps are served (the straight-through pass of the lost-step-state detector):
+ * `memoized` gets each memoized lone step and the value user code would see, and returns the value
+ * user code gets instead; `frontier` runs before a pass stops at a step past the recorded history.
+ * A run's executor has none. With a hook set the fast memoized path is never taken.
+ */
+export interface InlineSteps {
+  memoized(lazy: LazyStep, value: unknown, position: number): unknown;
+  frontier?(lazy: LazyStep, position: number): Promise<void>;
+}
+
 /** The observed step handles of one delivery, for the unawaited-step detector. */
 export interface IssuedStep {
   name: string;
@@ -72,6 +83,7 @@ export class Executor implements VisitHost {
     private readonly invocation: number,
     private readonly mode: "run" | "perturbation",
     private readonly observer: ReplayObserver | undefined,
+    private readonly inline?: InlineSteps,
   ) {
     let count = 0;
     for (const step of steps) {
@@ -181,7 +193,7 @@ export class Executor implements VisitHost {
    * nor a frontier step, nor a step issued while another window is open or inside a step function.
    */
   memoizedRun<T>(lazy: LazyStep<T>, handle: StepHandle, onFailure: (handle: StepHandle) => void): Promise<T> | undefined {
-    if (exactPath.forced || this.executingStep || this.activeGroup !== undefined) return undefined;
+    if (exactPath.forced || this.inline || this.executingStep || this.activeGroup !== undefined) return undefined;
     const position = this.stepCount + 1;
     if (position + 1 >= this.nonPlanStepCount) return undefined;
     const recorded = this.steps[position + this.planStepCount];
@@ -288,7 +300,7 @@ export class Executor implements VisitHost {
       const out = lazy.parseOut(step);
       // The SDK awaits its afterExecution lifecycle dispatch on the last memoized step (decision 1505).
       if (this.stepCount + 1 === this.nonPlanStepCount && this.steps.at(-1)!.stepId !== 0) await afterExecutionDispatch();
-      return out;
+      return this.inline ? this.inline.memoized(lazy, out, this.stepCount) : out;
     }
     const result = await this.submitSingle(lazy, this.stepCount, 1);
     this.abort(lazy.stepName, result);
@@ -297,6 +309,7 @@ export class Executor implements VisitHost {
   private async submitSingle(lazy: LazyStep, stepId: number, concurrent: number): Promise<Step> {
     // A perturbation pass replays the recorded history only: past its end nothing runs.
     if (this.mode === "perturbation") {
+      if (this.inline?.frontier) await this.inline.frontier(lazy, stepId);
       this.abortThrown = { stepName: lazy.stepName };
       throw stackless(() => new WorkflowAbort(lazy.stepName));
     }
@@ -322,6 +335,7 @@ export class Executor implements VisitHost {
       result: lazy.rawResult,
       out: result?.out as string | undefined,
       ...(error !== undefined ? { error } : {}),
+      fn: (lazy as { fn?: Function }).fn,
       site: this.callSites.get(lazy),
       get location() {
         return this.site?.resolve();

@@ -22,54 +22,9 @@ import { SleepStep, SleepUntilStep } from "./steps/sleep-steps.js";
 import { WaitForEventStep, WaitForWebhookStep, type WebhookWaitResult } from "./steps/wait-steps.js";
 import { CreateWebhookStep, type Webhook } from "./steps/webhook-step.js";
 import { createApi, type MockWorkflowApi } from "./api.js";
+import { newHandle, suppress, track } from "./step-handles.js";
 
-const noop = () => {};
 const RESOURCE_NAME = /^[a-zA-Z0-9\-_.]+$/;
-
-/**
- * Marks a step promise as handled (an unawaited step's abort must never crash the test process) and,
- * for steps at the history frontier, records whether user code consumed it: `await`, `Promise.all`
- * and `.then` all read `constructor`, which this own getter observes without adding microtask ticks.
- *
- * A handle created with `lazy: true` (context.run, the method a memoized replay visits most) is
- * marked handled only when its step fails: the method's own catch calls `suppress(handle)`. That
- * saves a promise and a microtask job per memoized visit. Frontier steps are marked at once, before
- * the `constructor` getter exists (`then` reads `constructor`, and a late read would count as awaited).
- */
-function track<T>(promise: Promise<T>, handle: StepHandle, executor: Executor | undefined): Promise<T> {
-  if (!executor || !executor.observes(handle)) {
-    handle.awaited = true;
-    if (!handle.lazy || handle.failed) promise.then(undefined, noop);
-    else handle.promise = promise;
-    return promise;
-  }
-  promise.then(undefined, noop);
-  Object.defineProperty(promise, "constructor", {
-    get() {
-      handle.awaited = true;
-      return Promise;
-    },
-    configurable: true,
-  });
-  return promise;
-}
-
-/** Every handle has the same shape (the executor reads them on every visit). */
-function newHandle(entry: Function, lazy: boolean): StepHandle {
-  return { awaited: false, position: undefined, entry, lazy, promise: undefined, failed: false };
-}
-
-/** A lazy handle's step failed: marks its promise handled (still pending: the caller's promise rejects after this). */
-function suppress(handle: StepHandle): void {
-  if (handle.promise) {
-    handle.promise.then(undefined, noop);
-    handle.promise = undefined;
-  } else {
-    // Failed before `track` saw the promise (a synchronous throw: track marks it now), or a frontier
-    // handle, which track marked at once.
-    handle.failed = true;
-  }
-}
 
 function validateLabel(label: string | string[] | undefined): void {
   if (label === undefined) return;
@@ -111,10 +66,27 @@ export interface MockContextInit<TPayload> {
 const CIRCULAR_MESSAGE =
   "Converting circular structure to JSON\n    --> starting at object with constructor 'WorkflowContext'\n    |     property 'executor' -> object with constructor '_AutoExecutor'\n    --- property 'context' closes the circle";
 
-/** An own, writable, non-enumerable property (the harness's state on the context). */
-function hidden(target: object, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, writable: true, enumerable: false, configurable: true });
+/** The harness's state on a context: one own non-enumerable property (`harness`), not one per field. */
+interface HarnessState {
+  readonly headerSource: Headers | (() => Headers);
+  readonly captureAbortStack: boolean;
+  headerCache: Headers | undefined;
+  readonly port: QStashPort;
+  /** The first abort this context threw as the dry run's disabled context (to tell a caught one). */
+  dryRunAbort: { stepName: string; error: Error } | undefined;
 }
+
+/**
+ * The own enumerable `headers` accessor: one getter shared by every context (a closure per
+ * context and five property definitions cost about 3 µs per context, two contexts per delivery).
+ */
+const HEADERS: PropertyDescriptor = {
+  get(this: MockWorkflowContext) {
+    return this.buildHeaders();
+  },
+  enumerable: true,
+  configurable: true,
+};
 
 /**
  * The harness's `WorkflowContext`: the complete 1.3.3 surface, on the in-memory engine. Its
@@ -136,13 +108,8 @@ export class MockWorkflowContext<TPayload = unknown> {
   declare readonly env: Record<string, string | undefined>;
   declare readonly labels: string[];
   declare readonly retried: number;
-  private declare readonly headerSource: Headers | (() => Headers);
-  private declare readonly captureAbortStack: boolean;
-  private declare headerCache: Headers | undefined;
-  /** @internal */
-  declare readonly port: QStashPort;
-  /** @internal The first abort this context threw as the dry run's disabled context (to tell a caught one). */
-  declare dryRunAbort: { stepName: string; error: Error } | undefined;
+  /** @internal The harness's own state (non-enumerable). */
+  declare readonly harness: HarnessState;
 
   constructor(init: MockContextInit<TPayload>, executor: Executor | undefined) {
     const self = this as unknown as Record<string, unknown>;
@@ -153,19 +120,34 @@ export class MockWorkflowContext<TPayload = unknown> {
     self.workflowRunCreatedAt = init.workflowRunCreatedAt;
     self.url = init.url;
     self.requestPayload = init.requestPayload;
-    Object.defineProperty(this, "headers", { get: () => this.buildHeaders(), enumerable: true, configurable: true });
+    Object.defineProperty(this, "headers", HEADERS);
     self.env = init.env;
     self.labels = init.labels;
     self.retried = init.retried;
-    hidden(this, "headerSource", init.headers);
-    hidden(this, "captureAbortStack", init.captureAbortStack ?? true);
-    hidden(this, "headerCache", undefined);
-    hidden(this, "port", init.port);
-    hidden(this, "dryRunAbort", undefined);
+    const harness: HarnessState = {
+      headerSource: init.headers,
+      captureAbortStack: init.captureAbortStack ?? true,
+      headerCache: undefined,
+      port: init.port,
+      dryRunAbort: undefined,
+    };
+    Object.defineProperty(this, "harness", { value: harness, writable: false, enumerable: false, configurable: true });
   }
 
-  private buildHeaders(): Headers {
-    return (this.headerCache ??= typeof this.headerSource === "function" ? this.headerSource() : this.headerSource);
+  /** @internal The first abort this context threw as the dry run's disabled context. */
+  get dryRunAbort(): { stepName: string; error: Error } | undefined {
+    return this.harness.dryRunAbort;
+  }
+
+  /** @internal */
+  get port(): QStashPort {
+    return this.harness.port;
+  }
+
+  /** @internal */
+  buildHeaders(): Headers {
+    const h = this.harness;
+    return (h.headerCache ??= typeof h.headerSource === "function" ? h.headerSource() : h.headerSource);
   }
 
   /**
@@ -354,7 +336,8 @@ export class MockWorkflowContext<TPayload = unknown> {
     // it), and only in the delivery that captures it: the others — a Promise.all of n steps throws n,
     // and every delivery has a dry run — skip the stack capture.
     let error: Error;
-    if (!this.dryRunAbort && this.captureAbortStack) {
+    const harness = this.harness;
+    if (!harness.dryRunAbort && harness.captureAbortStack) {
       error = new WorkflowAuthError(DISABLED_STEP_NAME);
     } else {
       const limit = Error.stackTraceLimit;
@@ -365,7 +348,7 @@ export class MockWorkflowContext<TPayload = unknown> {
         Error.stackTraceLimit = limit;
       }
     }
-    this.dryRunAbort ??= { stepName, error };
+    harness.dryRunAbort ??= { stepName, error };
     return error;
   }
 

@@ -1,4 +1,5 @@
 import type { GroupFormedEvent, ReplayObserver, StepIssuedEvent } from "../engine/observer.js";
+import type { PassSandbox } from "./pass-runner.js";
 import type { Finding, FindingKind, ReplayResult, Severity } from "../types.js";
 
 /** A perturbed re-run of the final history: what today's code issued under another seed and clock. */
@@ -17,7 +18,8 @@ export interface DetectorContext {
 /** One finding kind. The engine calls its hooks; `finish` runs once after the run. */
 export interface Detector extends ReplayObserver {
   readonly kind: FindingKind;
-  finish?(result: Omit<ReplayResult, "findings">, passes: () => Promise<PerturbationPass[]>): void | Promise<void>;
+  /** `sandbox`: re-run the route in the replay's sandbox (`replay()` only; a handler hides its route). */
+  finish?(result: Omit<ReplayResult, "findings">, passes: () => Promise<PerturbationPass[]>, sandbox?: PassSandbox): void | Promise<void>;
 }
 
 export type DetectorFactory = (context: DetectorContext) => Detector;

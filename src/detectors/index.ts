@@ -1,6 +1,7 @@
 import type { ReplayObserver } from "../engine/observer.js";
 import type { ChecksOption, Finding, FindingKind, ReplayResult, Severity } from "../types.js";
 import type { Detector, DetectorFactory, PerturbationPass } from "./detector.js";
+import type { PassSandbox } from "./pass-runner.js";
 import { FACTORIES } from "./registry.js";
 
 /** Default severity of every finding kind (design.md). */
@@ -21,13 +22,14 @@ export const DEFAULT_SEVERITY: Record<FindingKind, Severity> = {
   "early-return": "error",
   "caught-step-error": "error",
   "callback-dry-run": "error",
+  "lost-step-state": "error",
 };
 
 
 export interface DetectorSet {
   observer: ReplayObserver | undefined;
   /** Runs every detector's end-of-run analysis and returns the findings. */
-  finish(result: Omit<ReplayResult, "findings">, passes: () => Promise<PerturbationPass[]>): Promise<Finding[]>;
+  finish(result: Omit<ReplayResult, "findings">, passes: () => Promise<PerturbationPass[]>, sandbox?: PassSandbox): Promise<Finding[]>;
   /** Whether any enabled detector wants the perturbation passes. */
   readonly wantsPerturbation: boolean;
 }
@@ -86,13 +88,13 @@ export function createDetectors(checks: ChecksOption = {}): DetectorSet {
   return {
     observer: Object.keys(observer).length > 0 ? (observer as ReplayObserver) : undefined,
     wantsPerturbation: detectors.some((d) => d.kind === "nondeterminism"),
-    async finish(result, passes) {
+    async finish(result, passes, sandbox) {
       let cached: Promise<PerturbationPass[]> | undefined;
       // Once the run's own plan diverged (an error the SDK fails on), the perturbed passes — which
       // re-run user code — add nothing: they run only while no such divergence is known.
       const diverged = () => findings.some((f) => f.kind === "nondeterminism" && f.severity === "error");
       const once = () => (diverged() ? Promise.resolve([]) : (cached ??= passes()));
-      for (const d of detectors) await d.finish?.(result, once);
+      for (const d of detectors) await d.finish?.(result, once, sandbox);
       return findings;
     },
   };

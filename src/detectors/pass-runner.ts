@@ -1,5 +1,5 @@
 import type { RouteFunction, Step, WorkflowContext } from "@upstash/workflow";
-import { Executor } from "../context/executor.js";
+import { Executor, type InlineSteps } from "../context/executor.js";
 import type { QStashPort } from "../context/io.js";
 import { MockWorkflowContext } from "../context/mock-context.js";
 import type { ReplayObserver } from "../engine/observer.js";
@@ -38,6 +38,8 @@ export interface PassSpec {
   randomId: (length: number) => string;
   /** The globals' values during the pass; the run's own when absent. */
   variant?: GlobalsVariant;
+  /** How memoized and frontier steps are served instead (the straight-through pass); as history when absent. */
+  inline?: InlineSteps;
 }
 
 /**
@@ -66,6 +68,7 @@ export async function runPass(sandbox: PassSandbox, spec: PassSpec): Promise<voi
       0,
       spec.mode,
       spec.observer,
+      spec.inline,
     );
     let payload: unknown;
     try {

@@ -3,6 +3,7 @@ import { callbackDryRun } from "./callback-dry-run.js";
 import { caughtStepError } from "./caught-step-error.js";
 import { duplicateStepName } from "./duplicate-step-name.js";
 import { earlyReturn } from "./early-return.js";
+import { lostStepState } from "./lost-step-state.js";
 import { limitExceeded } from "./limit-exceeded.js";
 import { nestedStep } from "./nested-step.js";
 import { nondeterminism } from "./nondeterminism.js";
@@ -30,4 +31,5 @@ export const FACTORIES: DetectorFactory[] = [
   earlyReturn,
   caughtStepError,
   callbackDryRun,
+  lostStepState,
 ];

@@ -64,6 +64,8 @@ export interface StepExecutedEvent {
   out: string | undefined;
   /** Thrown by the step function or by serialization, if any. */
   error?: unknown;
+  /** A Run step's function (the lost-step-state detector reads its source). */
+  fn?: Function;
   /** The step call's captured site; `location` resolves it on first read. */
   site?: CapturedSite;
   readonly location?: SourceLocation;

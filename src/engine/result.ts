@@ -6,7 +6,7 @@ import type { Simulator } from "./simulator.js";
 import type { RunState } from "./wire-types.js";
 
 /** A run's result as both drivers return it (findings are added by the detectors afterwards). */
-export function buildResult(run: RunState, seed: number, children: ReplayResult["children"]): Omit<ReplayResult, "findings" | "published"> {
+export function buildResult(run: RunState, seed: number | string, children: ReplayResult["children"]): Omit<ReplayResult, "findings" | "published"> {
   const status = run.status === "running" ? "waiting" : run.status;
   const history: RecordedHistory = {
     format: "workflow-replay/history@1",
@@ -39,7 +39,7 @@ export function buildResult(run: RunState, seed: number, children: ReplayResult[
  * The root run's result once the simulation stopped: a halted simulation (runaway, hung delivery,
  * harness error) fails a run still in flight, and every other run is reported as a child.
  */
-export function finalResult(sim: Simulator, run: RunState, seed: number): Omit<ReplayResult, "findings" | "published"> {
+export function finalResult(sim: Simulator, run: RunState, seed: number | string): Omit<ReplayResult, "findings" | "published"> {
   if (sim.halted && run.status === "running") {
     run.status = "failed";
     run.error = sim.halted;

@@ -90,7 +90,7 @@ export function formatReport(result: ReplayResult, options: ReportOptions = {}):
   lines.push(`${ok ? style.green("✓") : style.red("✗")} ${style.bold(headline)}`);
   lines.push(
     style.dim(
-      `  ${plural(result.invocations, "delivery", "deliveries")} · ${plural(result.steps.filter((s) => s.stepId > 0).length, "step")} recorded · ${duration} of virtual time · seed ${result.seed}`,
+      `  ${plural(result.invocations, "delivery", "deliveries")} · ${plural(result.steps.filter((s) => s.stepId > 0).length, "step")} recorded · ${duration} of virtual time · seed ${JSON.stringify(result.seed)}`,
     ),
   );
   lines.push("");
@@ -118,6 +118,6 @@ export function formatReport(result: ReplayResult, options: ReportOptions = {}):
       lines.push("", ...formatFinding(finding, i + 1, { style, cwd: options.cwd ?? process.cwd(), codeFrame: options.codeFrame !== false, width: options.width ?? 100 }));
     });
   }
-  lines.push("", style.dim(`Reproduce: replay(route, { ...sameOptions, seed: ${result.seed} })`));
+  lines.push("", style.dim(`Reproduce: replay(route, { ...sameOptions, seed: ${JSON.stringify(result.seed)} })`));
   return lines.join("\n");
 }

@@ -7,7 +7,7 @@ import { generatedRunId } from "./streams.js";
 
 /** The options one run shares between its drivers, every default applied. */
 export interface RuntimeOptions {
-  seed: number;
+  seed: number | string;
   /** ms since the epoch. */
   startTime: number;
   deliveryTimeout: number;

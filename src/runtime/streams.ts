@@ -1,4 +1,4 @@
-import { nanoid, Prng } from "../util/prng.js";
+import { nanoid, Prng, type Seed } from "../util/prng.js";
 
 /**
  * The seeded random streams of one run, all derived from the seed (decision 1501): the user's
@@ -23,8 +23,8 @@ export interface SeededStreams {
  * user.next(); // the first Math.random() a route with seed 1 reads
  * ```
  */
-export function seededStreams(seed: number): SeededStreams {
-  return { user: new Prng(seed), harness: new Prng(seed ^ 0x5bd1e995), token: new Prng(seed ^ 0x2545f491) };
+export function seededStreams(seed: Seed): SeededStreams {
+  return { user: new Prng(seed), harness: new Prng(seed, 0x5bd1e995), token: new Prng(seed, 0x2545f491) };
 }
 
 /**
@@ -35,6 +35,6 @@ export function seededStreams(seed: number): SeededStreams {
  * generatedRunId(1); // "wfr_" and 21 nanoid characters, the same for every run with seed 1
  * ```
  */
-export function generatedRunId(seed: number): string {
-  return `wfr_${nanoid(new Prng(seed ^ 0x1234567), 21)}`;
+export function generatedRunId(seed: Seed): string {
+  return `wfr_${nanoid(new Prng(seed, 0x1234567), 21)}`;
 }

@@ -1,5 +1,6 @@
 import { Prng } from "../util/prng.js";
 import { realTimers } from "./real-timers.js";
+import { fencedFrame } from "./scope.js";
 
 /** A global read whose value is not recorded by the workflow's history. */
 export type NondeterministicSource =
@@ -122,6 +123,8 @@ export function patchGlobals(ctrl: GlobalsController): PatchedGlobals {
 
   restorers.push(
     patchOwn(Math, "random", function random() {
+      // work an ended replay abandoned neither draws from this replay's stream nor is reported
+      if (fencedFrame()) return originals.random();
       if (drawnByMachinery()) return machinery.next();
       ctrl.onRead("Math.random");
       return variant ? variant.random : ctrl.prng.next();
@@ -129,18 +132,20 @@ export function patchGlobals(ctrl: GlobalsController): PatchedGlobals {
   );
 
   const now = () => {
+    if (fencedFrame()) return originals.dateNow();
     ctrl.onRead("Date.now");
     return virtualNow();
   };
   const VirtualDate: DateConstructor = new Proxy(OriginalDate, {
     construct(target, args, newTarget): object {
-      if (args.length === 0) {
+      if (args.length === 0 && !fencedFrame()) {
         ctrl.onRead("new Date()");
         return Reflect.construct(target, [virtualNow()], newTarget === VirtualDate ? target : newTarget);
       }
       return Reflect.construct(target, args, newTarget === VirtualDate ? target : newTarget);
     },
     apply() {
+      if (fencedFrame()) return new OriginalDate().toString();
       ctrl.onRead("new Date()");
       return new OriginalDate(virtualNow()).toString();
     },
@@ -158,6 +163,7 @@ export function patchGlobals(ctrl: GlobalsController): PatchedGlobals {
   const cryptoObj = originals.crypto;
   restorers.push(
     patchOwn(cryptoObj, "randomUUID", function randomUUID() {
+      if (fencedFrame()) return originals.randomUUID.call(cryptoObj);
       if (drawnByMachinery()) return machinery.uuid();
       ctrl.onRead("crypto.randomUUID");
       return variant ? variant.uuid() : ctrl.prng.uuid();
@@ -165,6 +171,7 @@ export function patchGlobals(ctrl: GlobalsController): PatchedGlobals {
   );
   restorers.push(
     patchOwn(cryptoObj, "getRandomValues", function getRandomValues<T extends ArrayBufferView | null>(array: T): T {
+      if (fencedFrame()) return originals.getRandomValues.call(cryptoObj, array as never) as T;
       const own = drawnByMachinery();
       if (!own) ctrl.onRead("crypto.getRandomValues");
       if (array && ArrayBuffer.isView(array)) {
@@ -177,6 +184,7 @@ export function patchGlobals(ctrl: GlobalsController): PatchedGlobals {
     }),
   );
   const performanceNow = function performanceNow() {
+    if (fencedFrame()) return originals.performanceNow.call(originals.performance);
     ctrl.onRead("performance.now");
     return virtualNow() - ctrl.origin;
   };

@@ -4,11 +4,11 @@ import { FetchInterceptor } from "@mswjs/interceptors/fetch";
 import { XMLHttpRequestInterceptor } from "@mswjs/interceptors/XMLHttpRequest";
 import type { RequestHandler } from "msw";
 import type { ObservedOwner } from "../detectors/track-effects.js";
-import { hasOtherListeners, installFront, runningInterceptor } from "./interceptor-front.js";
+import { type FrontDecision, hasOtherListeners, installFront, runningInterceptor } from "./interceptor-front.js";
 import { userLocation } from "./location.js";
-import { currentFrame } from "./scope.js";
+import { currentFrame, fencedFrame, hasAbandonedWork, type ScopeFrame, setFenceHooks } from "./scope.js";
 import { guardSockets } from "./socket-guard.js";
-import { installGlobalDispatcher, replayDispatcher } from "./undici-dispatcher.js";
+import { GLOBAL_DISPATCHER, installGlobalDispatcher, replayDispatcher } from "./undici-dispatcher.js";
 
 export interface NetworkController {
   /** The harness's own endpoints (the QStash simulator): answered first and never reported. */
@@ -30,6 +30,29 @@ export function unhandledRequestMessage(request: Request): string {
   return (
     `[workflow-replay] Failed to answer ${request.method} ${request.url}: no request handler matches it, and nothing leaves the process during a replay. ` +
     `Add a handler to the "handlers" option, for example: http.${helper}("${where}", () => HttpResponse.json({ ok: true })).`
+  );
+}
+
+function abandonedBy(frame: ScopeFrame | undefined): string {
+  return frame?.step ? `step '${frame.step.name}'` : "a step";
+}
+
+/**
+ * The message a request of abandoned work fails with: a step a replay gave up on (its delivery passed
+ * the deliveryTimeout) that sends after that replay ended.
+ */
+export function fencedRequestMessage(request: Request, frame: ScopeFrame | undefined): string {
+  return (
+    `[workflow-replay] Failed to send ${request.method} ${request.url}: it comes from ${abandonedBy(frame)}, which a replay gave up on when its delivery passed the deliveryTimeout, and that replay already ended. ` +
+    `Work an ended replay abandoned reaches neither the network, nor your own mocks, nor a later replay's handlers. Make the step settle within the deliveryTimeout, or raise the option.`
+  );
+}
+
+/** The message a raw TCP connection of abandoned work fails with (see {@link fencedRequestMessage}). */
+export function fencedConnectMessage(target: string, frame: ScopeFrame | undefined): string {
+  return (
+    `[workflow-replay] Failed to connect to ${target}: the connection comes from ${abandonedBy(frame)}, which a replay gave up on when its delivery passed the deliveryTimeout, and that replay already ended. ` +
+    `Work an ended replay abandoned reaches neither the network nor a later replay. Make the step settle within the deliveryTimeout, or raise the option.`
   );
 }
 
@@ -148,14 +171,17 @@ function isHarnessOrigin(origin: string | URL | undefined): boolean {
  */
 export function interceptNetwork(ctrl: NetworkController): () => void {
   if (active) throw new Error("[workflow-replay] Internal error: the network is already intercepted. Please report this.");
+  lowerFence(); // the replay's own layer fences abandoned work while it runs
   active = true;
   const undo: Array<() => void> = [];
   try {
     prepared ??= KINDS.map((Kind) => new Kind() as Interceptor<any>);
-    const decision = {
+    const decision: FrontDecision = {
       // the harness's own loopback traffic (the Express adapter, whose fetch may be a user's patched one) passes
-      owns: (request: Request, others: boolean) => (!others || workflowCode()) && !isHarnessOrigin(request.url),
-      async answer(request: Request, controller: { respondWith(r: Response): unknown; errorWith(e?: unknown): unknown }) {
+      owns: (request, others) => fencedFrame() !== undefined || ((!others || workflowCode()) && !isHarnessOrigin(request.url)),
+      async answer(request, controller) {
+        const fenced = fencedFrame();
+        if (fenced) return void (await controller.errorWith(new TypeError(fencedRequestMessage(request, fenced))));
         const answer = await answerOwned(ctrl, request);
         if (answer instanceof Error) await controller.errorWith(answer);
         else await controller.respondWith(answer);
@@ -179,7 +205,9 @@ export function interceptNetwork(ctrl: NetworkController): () => void {
     });
     undo.push(
       installGlobalDispatcher((previous) =>
-        replayDispatcher((origin) => workflowCode() && !isHarnessOrigin(origin), async (request) => {
+        replayDispatcher((origin) => fencedFrame() !== undefined || (workflowCode() && !isHarnessOrigin(origin)), async (request) => {
+          const fenced = fencedFrame();
+          if (fenced) throw new TypeError(fencedRequestMessage(request, fenced));
           const answer = await answerOwned(ctrl, request);
           if (answer instanceof Error) throw answer;
           return answer;
@@ -188,7 +216,8 @@ export function interceptNetwork(ctrl: NetworkController): () => void {
     );
     undo.push(
       guardSockets({
-        owns: (target) => workflowCode() && !harnessEndpoints.has(target),
+        owns: (target) => fencedFrame() !== undefined || (workflowCode() && !harnessEndpoints.has(target)),
+        refusal: fencedRefusal,
         onConnect(target) {
           const frame = currentFrame();
           if (!frame || frame.harness) return;
@@ -203,14 +232,76 @@ export function interceptNetwork(ctrl: NetworkController): () => void {
   }
   function stop(): void {
     active = false;
-    for (const fn of undo.reverse()) {
-      try {
-        fn();
-      } catch {
-        // keep undoing the rest
-      }
-    }
-    undo.length = 0;
+    undoAll(undo);
+    if (hasAbandonedWork()) raiseFence();
   }
   return stop;
 }
+
+function undoAll(undo: Array<() => void>): void {
+  for (const fn of undo.reverse()) {
+    try {
+      fn();
+    } catch {
+      // keep undoing the rest
+    }
+  }
+  undo.length = 0;
+}
+
+/** The socket guard's message for a connection of abandoned work; undefined for the workflow's own. */
+function fencedRefusal(target: string): string | undefined {
+  const fenced = fencedFrame();
+  return fenced ? fencedConnectMessage(target, fenced) : undefined;
+}
+
+/** The network fence between replays, while a step an ended replay abandoned may still run. */
+let fence: Array<() => void> | undefined;
+
+/**
+ * Raises the fence between replays: a front on each running interceptor (a user's msw server, nock),
+ * a dispatcher in undici's global slot and the socket guard, each refusing only the requests of
+ * abandoned work ({@link fencedFrame}) and passing everything else through unchanged. Nothing of ours
+ * is applied: without a user's interceptor, fetch and undici reach the dispatcher, http the guard.
+ */
+function raiseFence(): void {
+  if (active || fence) return;
+  const undo: Array<() => void> = [];
+  fence = undo;
+  const owns = () => fencedFrame() !== undefined;
+  const refuse = (request: Request) => new TypeError(fencedRequestMessage(request, fencedFrame()));
+  try {
+    const decision: FrontDecision = {
+      owns,
+      async answer(request, controller) {
+        await controller.errorWith(refuse(request));
+      },
+    };
+    for (const Kind of KINDS) {
+      const running = runningInterceptor(Kind.symbol);
+      if (running) undo.push(installFront(running, decision));
+    }
+    // without a dispatcher in the slot yet (nothing sent through undici so far) the socket guard covers it
+    if (typeof (globalThis as Record<symbol, { dispatch?: unknown } | undefined>)[GLOBAL_DISPATCHER]?.dispatch === "function") {
+      undo.push(
+        installGlobalDispatcher((previous) =>
+          replayDispatcher(owns, async (request) => {
+            throw refuse(request);
+          }, previous),
+        ),
+      );
+    }
+    undo.push(guardSockets({ owns, refusal: fencedRefusal, onConnect() {} }));
+  } catch {
+    lowerFence();
+  }
+}
+
+/** Removes the fence (a replay starts, or the last abandoned step settled or was collected). */
+function lowerFence(): void {
+  const undo = fence;
+  fence = undefined;
+  if (undo) undoAll(undo);
+}
+
+setFenceHooks({ started: raiseFence, ended: lowerFence });

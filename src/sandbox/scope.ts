@@ -10,11 +10,14 @@ export interface ScopeFrame {
   step?: { name: string; id: number };
   /** Set while the harness runs its own code inside a delivery (context.call, notify). */
   harness?: boolean;
+  /** Set on a step frame when it starts: the replay generation it runs in (frames of ended ones are fenced). */
+  era?: number;
 }
 
 /**
  * Step frames live in an AsyncLocalStorage, so async work started inside a step function is
- * attributed to the step. The storage is enabled only while a step function runs (one per delivery):
+ * attributed to the step. The storage is enabled only while a step function runs (one per delivery)
+ * or while a step some ended replay gave up on may still run (see {@link fencedFrame}):
  * AsyncLocalStorage's promise hooks cost on every promise, and the memoized replay of hundreds of
  * steps per delivery creates many. Deliveries never overlap (the replay lock, one delivery at a time),
  * so the delivery frame itself is a plain variable.
@@ -23,33 +26,111 @@ const storage = new AsyncLocalStorage<ScopeFrame>();
 let deliveryFrame: ScopeFrame | undefined;
 let runningSteps = 0;
 
+/** Bumped when a replay ends: steps still pending from it (abandoned after a deadline) no longer count. */
+let generation = 0;
+/** Step frames of the replay now running whose function has not settled yet. */
+const running = new Set<ScopeFrame>();
+/**
+ * Steps an ended replay gave up on that may still run: one token each, dropped when the step settles
+ * or when its frame is garbage-collected (then no code can run in it any more).
+ */
+const abandoned = new Set<object>();
+const abandonedTokens = new WeakMap<ScopeFrame, object>();
+const collected = new FinalizationRegistry<object>((token) => forget(token));
+
+/** What the network layer does while abandoned work exists outside any replay (set by network.ts). */
+export interface FenceHooks {
+  /** The first abandoned step appeared. */
+  started(): void;
+  /** The last abandoned step settled or was collected. */
+  ended(): void;
+}
+let fenceHooks: FenceHooks | undefined;
+
+/** Lets the network layer fence requests of abandoned work between replays. */
+export function setFenceHooks(hooks: FenceHooks): void {
+  fenceHooks = hooks;
+}
+
+function storeOn(): boolean {
+  return runningSteps > 0 || abandoned.size > 0;
+}
+
+function forget(token: object): void {
+  if (!abandoned.delete(token)) return;
+  if (abandoned.size === 0) {
+    if (runningSteps === 0) storage.disable();
+    fenceHooks?.ended();
+  }
+}
+
+/** The step frame of this async context, whichever replay it belongs to. */
+function storedFrame(): ScopeFrame | undefined {
+  return storeOn() ? storage.getStore() : undefined;
+}
+
 export function currentFrame(): ScopeFrame | undefined {
-  return (runningSteps > 0 ? storage.getStore() : undefined) ?? deliveryFrame;
+  const step = storedFrame();
+  if (step !== undefined && step.era === generation) return step;
+  return step === undefined ? deliveryFrame : undefined;
 }
 
 /** The frame of the step function running in this async context, if any (never a delivery's). */
 export function currentStepFrame(): ScopeFrame | undefined {
-  return runningSteps > 0 ? storage.getStore() : undefined;
+  const step = storedFrame();
+  return step !== undefined && step.era === generation ? step : undefined;
 }
 
-/** Bumped when a replay ends: steps still pending from it (abandoned after a deadline) no longer count. */
-let generation = 0;
+/**
+ * The frame of a step whose replay already ended when the code running now belongs to it: work a
+ * timed-out delivery abandoned, woken after its replay returned (or during a later one). Such code
+ * is fenced: its requests fail, and it reads neither a later replay's clock nor its random stream.
+ * Undefined for everything else, and always when no abandoned step may still run (cheap then).
+ */
+export function fencedFrame(): ScopeFrame | undefined {
+  if (abandoned.size === 0) return undefined;
+  const step = storage.getStore();
+  return step !== undefined && step.era !== generation ? step : undefined;
+}
 
-function releaseStep(of: number): void {
-  if (of !== generation) return;
+/** Whether a step some ended replay gave up on may still run (the network fence is up between replays). */
+export function hasAbandonedWork(): boolean {
+  return abandoned.size > 0;
+}
+
+function releaseStep(frame: ScopeFrame, of: number): void {
+  if (of !== generation) {
+    const token = abandonedTokens.get(frame);
+    if (token !== undefined) {
+      collected.unregister(token);
+      forget(token);
+    }
+    return;
+  }
+  running.delete(frame);
   runningSteps -= 1;
-  if (runningSteps === 0) storage.disable();
+  if (!storeOn()) storage.disable();
 }
 
 /**
  * Ends every frame when a replay ends, however it ends: work a timed-out delivery abandoned keeps no
- * delivery frame set and no step storage enabled, so later code is never attributed to it.
+ * delivery frame set, and its step frames are fenced (see {@link fencedFrame}) until they settle or
+ * can no longer run: later code is never attributed to the ended replay, nor to the next one.
  */
 export function closeFrames(): void {
   generation += 1;
   deliveryFrame = undefined;
-  if (runningSteps > 0) storage.disable();
+  const first = abandoned.size === 0 && running.size > 0;
+  for (const frame of running) {
+    const token = {};
+    abandoned.add(token);
+    abandonedTokens.set(frame, token);
+    collected.register(frame, token, token);
+  }
+  running.clear();
   runningSteps = 0;
+  if (!storeOn()) storage.disable();
+  if (first) fenceHooks?.started();
 }
 
 /**
@@ -77,7 +158,9 @@ export function runInFrame<T>(frame: ScopeFrame, fn: () => T): T {
   if (frame.step) {
     runningSteps += 1;
     const of = generation;
-    return afterSettling(() => storage.run(frame, fn), () => releaseStep(of));
+    frame.era = of;
+    running.add(frame);
+    return afterSettling(() => storage.run(frame, fn), () => releaseStep(frame, of));
   }
   const previous = deliveryFrame;
   deliveryFrame = frame;

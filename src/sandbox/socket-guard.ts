@@ -6,6 +6,8 @@ export interface SocketGuardController {
   owns(target: string): boolean;
   /** Reports the refused connection (an effect the harness cannot see into). */
   onConnect(target: string): void;
+  /** The message the refused connection fails with, when not {@link socketRefusedMessage}. */
+  refusal?(target: string): string | undefined;
 }
 
 /** The error a raw TCP connection from a replayed workflow fails with. */
@@ -41,8 +43,9 @@ export function guardSockets(ctrl: SocketGuardController): () => void {
   const guarded = function connect(this: net.Socket, ...args: unknown[]): net.Socket {
     const target = targetOf(args);
     if (!ctrl.owns(target)) return (original as (...a: unknown[]) => net.Socket).apply(this, args);
-    ctrl.onConnect(target);
-    const error = Object.assign(new Error(socketRefusedMessage(target)), { code: "ECONNREFUSED" });
+    const message = ctrl.refusal?.(target);
+    if (message === undefined) ctrl.onConnect(target);
+    const error = Object.assign(new Error(message ?? socketRefusedMessage(target)), { code: "ECONNREFUSED" });
     process.nextTick(() => this.destroy(error));
     return this;
   };

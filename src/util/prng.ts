@@ -1,11 +1,68 @@
-/** A small, fast, seedable PRNG (mulberry32). Every random value of the harness comes from one of these. */
+import { createHash } from "node:crypto";
+
+/** A seed: any safe integer, or any string. */
+export type Seed = number | string;
+
+/** Whether `seed` is one of the seeds mulberry32 always took (its streams are kept exactly). */
+function isInt32(seed: Seed): seed is number {
+  return typeof seed === "number" && (seed | 0) === seed;
+}
+
+/**
+ * The 128-bit sfc32 state of a seed that is not an int32 (decision 1303): a safe integer's 64-bit
+ * two's complement and the salt, so distinct integers (and salts) never share a state; a string's
+ * SHA-256 (of the salt, a NUL and the string), so distinct strings share one with probability 2^-128.
+ */
+function wideState(seed: Seed, salt: number): [number, number, number, number] {
+  if (typeof seed === "number") {
+    const bits = BigInt.asUintN(64, BigInt(seed));
+    return [Number(bits & 0xffffffffn), Number(bits >> 32n), salt >>> 0, 0x9e3779b9];
+  }
+  const digest = createHash("sha256").update(`${salt >>> 0}\0${seed}`, "utf8").digest();
+  return [digest.readUInt32LE(0), digest.readUInt32LE(4), digest.readUInt32LE(8), digest.readUInt32LE(12)];
+}
+
+/**
+ * A small, fast, seedable PRNG. Every random value of the harness comes from one of these. An int32
+ * seed runs mulberry32 exactly as it always did (recorded outputs stay valid); any other safe
+ * integer, or a string, seeds a 128-bit sfc32 state without collisions (decision 1303). `salt` derives
+ * an independent stream of the same seed (the harness's own draws, run ids).
+ *
+ * @example
+ * new Prng(42).next();            // mulberry32, as before
+ * new Prng(2 ** 40, 7).next();    // sfc32 from the full 53 bits and the salt
+ * new Prng("checkout-flow").uuid();
+ */
 export class Prng {
-  private state: number;
-  constructor(seed: number) {
-    this.state = (seed >>> 0) ^ 0x9e3779b9;
+  private state = 0;
+  private wide: [number, number, number, number] | undefined;
+  constructor(seed: Seed, salt = 0) {
+    if (isInt32(seed)) {
+      this.state = ((seed ^ salt) >>> 0) ^ 0x9e3779b9;
+      return;
+    }
+    this.wide = wideState(seed, salt);
+    for (let i = 0; i < 12; i++) this.sfc32(); // sfc32's usual warm-up
+  }
+  private sfc32(): number {
+    const s = this.wide!;
+    let a = s[0]!, b = s[1]!, c = s[2]!, d = s[3]!;
+    let t = (a + b) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    d = (d + 1) | 0;
+    t = (t + d) | 0;
+    c = (c + t) | 0;
+    s[0] = a;
+    s[1] = b;
+    s[2] = c;
+    s[3] = d;
+    return t >>> 0;
   }
   /** A float in [0, 1). */
   next(): number {
+    if (this.wide !== undefined) return this.sfc32() / 4294967296;
     let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);

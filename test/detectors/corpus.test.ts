@@ -72,6 +72,7 @@ describe("detector corpus", () => {
       "early-return",
       "caught-step-error",
       "callback-dry-run",
+      "lost-step-state",
     ];
     expect(kinds).toEqual(expected);
     for (const k of corpus) {

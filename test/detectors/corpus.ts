@@ -437,6 +437,22 @@ export const corpus: KindCorpus[] = [
         },
       },
       {
+        title: "branches on instanceof Date after the step",
+        route: () => async (context) => {
+          const due = await context.run("load-due-date", () => new Date(Date.UTC(2025, 0, 2)));
+          if (due instanceof Date) await context.run("schedule-reminder", () => due.toISOString());
+          else await context.run("skip-reminder", () => "no date");
+        },
+      },
+      {
+        title: "returns the type of a Date it loaded",
+        route: () => async (context) => {
+          const order = await context.run("load-order", () => ({ id: "o1", placedAt: new Date(0) }));
+          await context.sleep("wait", 5);
+          return typeof order.placedAt;
+        },
+      },
+      {
         title: "returns a Date as the workflow's output",
         route: () => async (context) => {
           const at = await context.run("finished-at", () => Date.UTC(2025, 0, 2));
@@ -1010,6 +1026,117 @@ export const corpus: KindCorpus[] = [
           await context.run("save", () => `${payload.user.id}:${profile.status}`);
         },
         options: { payload: { user: { id: "u1" } }, handlers: api },
+      },
+    ],
+  },
+  {
+    kind: "lost-step-state",
+    buggy: [
+      {
+        title: "sums in a step and charges the closure variable after it",
+        route: () => async (context) => {
+          const items = (context.requestPayload as { items: number[] }).items;
+          let total = 0;
+          await context.run("sum", () => {
+            total = items.reduce((a, b) => a + b, 0);
+          });
+          await context.call("charge", { url: "https://api.test/charges", method: "POST", body: JSON.stringify({ amount: total }) });
+        },
+        options: { payload: { items: [1, 2, 3] }, handlers: api },
+      },
+      {
+        title: "loads a user in one step and reads it in the next step's function",
+        route: () => async (context) => {
+          let user: { email: string } | undefined;
+          await context.run("load-user", async () => {
+            user = { email: "a@b.test" };
+          });
+          await context.run("send-email", () => `sent to ${user!.email}`);
+        },
+        options: { retries: 0 },
+      },
+      {
+        title: "returns what a step assigned, after a sleep",
+        route: () => async (context) => {
+          let summary = "";
+          await context.run("summarize", () => {
+            summary = "three new orders";
+          });
+          await context.sleep("cool-down", 60);
+          return { summary };
+        },
+      },
+      {
+        title: "pushes into an outer array in a loop of steps",
+        route: () => async (context) => {
+          const lines: string[] = [];
+          for (const id of ["a", "b"]) {
+            await context.run(`line-${id}`, () => {
+              lines.push(id);
+            });
+          }
+          return lines.length;
+        },
+      },
+    ],
+    correct: [
+      {
+        title: "assigns the variable from the step's return value",
+        route: () => async (context) => {
+          const items = (context.requestPayload as { items: number[] }).items;
+          const total = await context.run("sum", () => items.reduce((a, b) => a + b, 0));
+          await context.call("charge", { url: "https://api.test/charges", method: "POST", body: JSON.stringify({ amount: total }) });
+        },
+        options: { payload: { items: [1, 2, 3] }, handlers: api },
+      },
+      {
+        title: "sets and uses a variable inside the same step",
+        route: () => async (context) => {
+          let scratch = 0;
+          const doubled = await context.run("double", () => {
+            scratch = 21;
+            return scratch * 2;
+          });
+          await context.sleep("pause", 5);
+          return doubled;
+        },
+      },
+      {
+        title: "re-fills a module-level cache idempotently",
+        route: () => {
+          let config: { retries: number } | undefined;
+          const getConfig = () => (config ??= { retries: 2 });
+          return async (context) => {
+            const retries = await context.run("read-config", () => {
+              config ??= { retries: 2 };
+              return config.retries;
+            });
+            await context.run("use-config", () => getConfig().retries + retries);
+            return getConfig().retries;
+          };
+        },
+      },
+      {
+        title: "reassigns a let outside steps, deterministically",
+        route: () => async (context) => {
+          let stage = "start";
+          await context.run("charge", () => "ch_1");
+          stage = "charged";
+          const seen = await context.run("record", () => stage);
+          return seen;
+        },
+      },
+      {
+        title: "assigns inside the step and from its return value too",
+        route: () => async (context) => {
+          let total: number | undefined;
+          total = await context.run("sum", () => {
+            total = 6;
+            return total;
+          });
+          await context.sleep("wait", 5);
+          return total;
+        },
       },
     ],
   },

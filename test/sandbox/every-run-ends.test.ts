@@ -147,13 +147,25 @@ describe("input hygiene", () => {
     await expectUsable();
   });
 
-  it("refuses seeds that would collide, and deliveryTimeout beyond what a timer holds", async () => {
-    await expect(replay(async () => {}, { seed: 0.5 })).rejects.toThrow(/"seed" must be a whole number from -2147483648 to 2147483647/);
-    await expect(replay(async () => {}, { seed: 2 ** 32 + 1 })).rejects.toThrow(/would replay exactly like another seed/);
+  it("refuses deliveryTimeout beyond what a timer holds, and seeds that are not whole or not exact", async () => {
     await expect(replay(async () => {}, { deliveryTimeout: 2 ** 31 })).rejects.toThrow(/"deliveryTimeout" must be at most 2147483647 ms/);
-    const a = await replay(async (context) => context.run("r", () => Math.random()), { seed: 2 ** 31 - 1 });
-    const b = await replay(async (context) => context.run("r", () => Math.random()), { seed: -(2 ** 31) });
-    expect(a.output).not.toBe(b.output);
+    await expect(replay(async () => {}, { seed: 0.5 })).rejects.toThrow(/"seed" must be a whole number or a string, got 0.5: a fraction/);
+    await expect(replay(async () => {}, { seed: 2 ** 60 })).rejects.toThrow(/JavaScript rounds integers .* Pass it as a string/);
+    await expect(replay(async () => {}, { seed: Number.NaN })).rejects.toThrow(/"seed" must be a whole number or a string/);
+  });
+
+  it("gives every safe integer and every string seed a stream of its own; int32 seeds replay as before", async () => {
+    const draw = (seed: number | string) => replay(async (context) => context.run("r", () => [Math.random(), crypto.randomUUID()]), { seed });
+    const seeds = [1, 2 ** 32 + 1, 2 ** 31, -(2 ** 31) - 1, 2 ** 53 - 1, 2 ** 53 - 2, "1", "checkout", "checkout!"];
+    const results = await Promise.all(seeds.map(draw));
+    expect(new Set(results.map((r) => JSON.stringify(r.output))).size).toBe(seeds.length);
+    expect(new Set(results.map((r) => r.workflowRunId)).size).toBe(seeds.length);
+    expect(results.map((r) => r.seed)).toEqual(seeds);
+    // reproducible from the seed the result carries
+    const again = await draw(results[7]!.seed);
+    expect(again.output).toEqual(results[7]!.output);
+    // seed 1's first Math.random() is mulberry32's, as it always was
+    expect((results[0]!.output as [number, string])[0]).toBe(0.18967728852294385);
   });
 });
 

@@ -11,8 +11,11 @@ export interface Loopback {
 
 export async function startLoopback(): Promise<Loopback> {
   let count = 0;
+  const sockets = new Set<net.Socket>();
   const server = net.createServer((socket) => {
     count += 1;
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => {});
     socket.end("HTTP/1.1 200 OK\r\ncontent-length: 8\r\nconnection: close\r\n\r\nloopback");
   });
@@ -22,6 +25,10 @@ export async function startLoopback(): Promise<Loopback> {
     port,
     url: `http://127.0.0.1:${port}`,
     connections: () => count,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy(); // a client's kept-alive socket
+      }),
   };
 }

@@ -10,7 +10,8 @@ export class RunStep<T> extends LazyStep<T> {
 
   constructor(
     stepName: string,
-    private readonly fn: () => T | Promise<T>,
+    /** The step function (read by the straight-through pass, which runs it again). */
+    readonly fn: () => T | Promise<T>,
   ) {
     super(stepName);
   }
