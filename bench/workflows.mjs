@@ -18,6 +18,7 @@ export const KINDS = [
   "early-return",
   "caught-step-error",
   "callback-dry-run",
+  "lost-step-state",
 ];
 
 /** replay() options with every finding kind off and no perturbation pass: the engine alone. */
