@@ -12,7 +12,6 @@ const E2E = [
   "test/smoke/pack.test.ts",
   "test/cli/cli-binary.test.ts",
   "test/vitest/matchers.test.ts",
-  "test/report/readme-output.test.ts",
   "examples/demo.test.ts",
   "examples/node-test/node-test.test.ts",
   "test/cli/module-systems.test.ts",
@@ -36,8 +35,15 @@ const CONSUMER = ["test/consumer/**"];
  */
 const ISOLATED = ["test/sandbox/**"];
 
-/** Only in `npm run test:full` (CI): what the fast suite covers another way, at full cost. */
-const FULL_ONLY = ["test/smoke/pack.test.ts"];
+/**
+ * Only in `npm run test:full` (CI): what the fast suite covers another way, at full cost.
+ * - the packed-install smoke test (the consumer matrix and the e2e files use the built package);
+ * - docs/guide/fuzzing.md's example verbatim, 300 runs under faults: the fast suite runs the same
+ *   kind of property in examples/fuzzing/fuzzing.test.ts (which also keeps the file identical to
+ *   the page), pipeline() in src/fast-check/pipeline.test.ts, and an idempotent POST under faults in
+ *   test/fast-check/faults.test.ts.
+ */
+const FULL_ONLY = ["test/smoke/pack.test.ts", "examples/fuzzing/readme-example.test.ts"];
 
 /**
  * `npm test` is the fast suite: JS-only build, in-process files on threads without per-file
@@ -76,7 +82,7 @@ export default defineConfig({
             test: {
               name: "integration",
               include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
-              exclude: [...E2E, ...CONSUMER, ...ISOLATED],
+              exclude: [...E2E, ...CONSUMER, ...ISOLATED, ...(full ? [] : FULL_ONLY)],
               ...inProcess,
             },
           },

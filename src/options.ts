@@ -89,7 +89,7 @@ export function validateSharedOptions(options: ReplayOptions<unknown>, verb: str
   if (options.handlers !== undefined) {
     if (!Array.isArray(options.handlers)) fail(`"handlers" must be an array of msw request handlers, got ${describe(options.handlers)}.`);
     options.handlers!.forEach((handler, i) => {
-      if (!isRecord(handler) || typeof (handler as { run?: unknown }).run !== "function") {
+      if (!isRecord(handler) || typeof handler.run !== "function") {
         fail(`handlers[${i}] is not an msw request handler (make handlers with http.get(...), http.post(...) from "msw").`);
       }
     });

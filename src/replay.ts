@@ -137,7 +137,7 @@ async function runReplay(
       prng: harnessPrng,
       observer,
       deliveryTimeout,
-      failureFunction: options.failureFunction as never,
+      failureFunction: options.failureFunction,
       owner,
     });
 

@@ -3,6 +3,7 @@ import { test } from "@fast-check/vitest";
 import { http, HttpResponse } from "msw";
 import { expect, it } from "vitest";
 import { assertReplayProperty, faults, replayProperty, zodPayload } from "workflow-replay/fast-check";
+import { runs } from "../../test/run-counts.js";
 import { route, schema } from "./workflow.js";
 
 const handlers = [http.post("https://mail.example.test/send", () => HttpResponse.json({ queued: true }))];
@@ -25,11 +26,12 @@ const property = replayProperty(
 );
 
 it("survives every pipeline and fault schedule (fast-check's fc.assert, via assertReplayProperty)", async () => {
-  await assertReplayProperty(property, { numRuns: 200 });
+  // a passing property: a fifth of its runs in the fast `npm test` (test/run-counts.ts)
+  await assertReplayProperty(property, { numRuns: runs(200, 40) });
 });
 
 // the same property with @fast-check/vitest: its arbitraries and one-case runner
-test.prop(property.arbitraries, { numRuns: 100 })("survives every pipeline and fault schedule (test.prop)", (payload, schedule) =>
+test.prop(property.arbitraries, { numRuns: runs(100, 20) })("survives every pipeline and fault schedule (test.prop)", (payload, schedule) =>
   property.runCase(payload, schedule),
 );
 

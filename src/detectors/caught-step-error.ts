@@ -32,7 +32,7 @@ function sdkSignal(error: unknown): "non-retryable" | "retry-after" | undefined 
  * and issued another step in the same delivery. In production a delivery ends with its failing step:
  * after a synchronous throw the SDK refuses the next step with the misleading "A step can not be run
  * inside another step. Tried to run 'fallback' inside 'risky'"; otherwise the next step is recorded in
- * the failed one's place and the next delivery fails with "Incompatible step name". Catching and
+ * the failed one's place and the run stalls (decision 1205). Catching and
  * returning is what the code says and is not reported, except a swallowed WorkflowNonRetryableError or
  * WorkflowRetryAfterError (WorkflowAbort subclasses in 1.3.3): a warning that names it.
  */
@@ -47,7 +47,7 @@ export const caughtStepError: DetectorFactory = (ctx) => {
       ? signal === "non-retryable"
         ? `The step threw WorkflowNonRetryableError to fail the run at once (a WorkflowAbort subclass in SDK 1.3.3); the bare catch swallowed it, so the run does not fail: ${severity === "error" ? `it goes on, and the SDK refuses or mismatches the next step` : `it completes with the fallback, which production does too; make sure that is meant, or rethrow it`}.`
         : `The step threw WorkflowRetryAfterError to be retried later (a WorkflowAbort subclass in SDK 1.3.3); the bare catch swallowed it, so the retry never happens: ${severity === "error" ? `the workflow goes on, and the SDK refuses or mismatches the next step` : `the run completes with the fallback; make sure that is meant, or rethrow it`}.`
-      : `In production a delivery must end when its step fails (QStash then retries the step): going on runs the rest in the same request with step ${JSON.stringify(f.name)} never recorded — after a synchronous throw the SDK refuses the next step with the misleading "A step can not be run inside another step. Tried to run '<next>' inside '${f.name}'" on every retry until the run fails; otherwise the next step is recorded in the failed step's place and the next delivery fails with "Incompatible step name" until the run fails.`;
+      : `In production a delivery must end when its step fails (QStash then retries the step): going on runs the rest in the same request with step ${JSON.stringify(f.name)} never recorded — after a synchronous throw the SDK refuses the next step with the misleading "A step can not be run inside another step. Tried to run '<next>' inside '${f.name}'" on every retry until the run fails; otherwise the next step is recorded in the failed step's place; every later delivery fails the failed step's await with "Incompatible step name", the same catch swallows that too, the next step runs and is recorded again, and the SDK drops QStash's following delivery as a duplicate — the run stalls: it never completes or fails, and nothing after that step runs.`;
     ctx.report(
       {
         severity,

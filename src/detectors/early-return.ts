@@ -1,5 +1,8 @@
-import type { DeliveryEndEvent } from "../engine/observer.js";
-import type { DeliveryRecord, ReplayResult, Step } from "../types.js";
+import type { DeliveryEndEvent, EffectSeenEvent, RequestSeenEvent } from "../engine/observer.js";
+import { formatLocation } from "../sandbox/location.js";
+import type { DeliveryRecord, ReplayResult, SourceLocation, Step } from "../types.js";
+import { locateReturn } from "./locate-pass.js";
+import type { PassSandbox } from "./pass-runner.js";
 import type { DetectorFactory } from "./detector.js";
 import { preview } from "./describe.js";
 
@@ -27,18 +30,33 @@ function resultSteps(steps: Step[]): Step[] {
  */
 export const earlyReturn: DetectorFactory = (ctx) => {
   const caughtInDryRun = new Set<number>();
+  /** A request or tracked effect outside a step: the locating pass would repeat it, so none runs. */
+  let outsideEffect = false;
   return {
     kind: "early-return",
     deliveryEnd(event: DeliveryEndEvent) {
       if (event.dryRunAbortCaught) caughtInDryRun.add(event.invocation);
     },
-    finish(result) {
-      noStepReached(result);
+    requestSeen(event: RequestSeenEvent) {
+      if (!event.frame.step) outsideEffect = true;
+    },
+    effectSeen(event: EffectSeenEvent) {
+      if (!event.frame.step) outsideEffect = true;
+    },
+    async finish(result, _passes, sandbox) {
+      await noStepReached(result, sandbox);
       returnedPastHistory(result);
     },
   };
 
-  function noStepReached(result: Omit<ReplayResult, "findings">): void {
+  /** Where the route last used its context before returning without a step (a locating pass, `replay()` only). */
+  async function returnPoint(sandbox: PassSandbox | undefined): Promise<SourceLocation | undefined> {
+    if (!sandbox || outsideEffect) return undefined;
+    const located = await locateReturn(sandbox);
+    return located.issued === 0 && located.returned ? located.lastUse : undefined;
+  }
+
+  async function noStepReached(result: Omit<ReplayResult, "findings">, sandbox: PassSandbox | undefined): Promise<void> {
     const failed = result.deliveries.filter(
       (d) => d.kind === "step" && d.status === 400 && (d.error?.message ?? d.outcome).includes(AUTH_FAIL) && !caughtInDryRun.has(d.invocation),
     );
@@ -46,10 +64,12 @@ export const earlyReturn: DetectorFactory = (ctx) => {
     if (!first) return;
     const later = first.bodySteps > 1;
     const recorded = first.bodySteps - 1;
+    const location = await returnPoint(sandbox);
     ctx.report(
       {
         message:
           `The workflow function returned without reaching a step in delivery ${first.invocation}` +
+          (location ? ` (its last use of the context before returning: ${formatLocation(location)})` : "") +
           (later ? `, although the history already holds ${recorded} ${recorded === 1 ? "step" : "steps"}` : ` (the run's first delivery)`) +
           `: before every delivery the SDK runs the route up to its first step, and a route that returns instead is answered 400 "${AUTH_FAIL}". ` +
           `No step runs in that delivery; QStash retries it ${failed.length > 1 ? `(${failed.length} such answers in this run) ` : ""}and the run fails${result.status === "failed" ? " (as it did here)" : ""}. ` +
@@ -58,6 +78,7 @@ export const earlyReturn: DetectorFactory = (ctx) => {
             : `An empty dynamic pipeline or a guard such as if (!user) return before any step ends every delivery this way. `) +
           `Make every path reach a step: move the check into a step and branch on its result (const ok = await context.run("check", () => ...); if (!ok) return), or reject the request before it reaches serve().`,
         invocation: first.invocation,
+        ...(location ? { location } : {}),
         hint: `Code before the first step runs again before every delivery (the auth dry run); a route that can return before its first step fails the delivery with 400.`,
         received: { deliveries: failed.map((d) => d.invocation), status: 400 },
       },

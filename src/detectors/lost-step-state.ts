@@ -1,5 +1,5 @@
 import { WorkflowAbort, WorkflowError } from "@upstash/workflow";
-import type { StepExecutedEvent } from "../engine/observer.js";
+import type { EffectSeenEvent, RequestSeenEvent, StepExecutedEvent } from "../engine/observer.js";
 import { isInstanceOf } from "../errors.js";
 import type { SourceLocation } from "../types.js";
 import type { DetectorFactory } from "./detector.js";
@@ -24,8 +24,16 @@ export const lostStepState: DetectorFactory = (ctx) => {
   let failed: { name: string; error: string } | undefined;
   /** Sources of the step functions executed in the run that assign outside themselves (candidates). */
   const writers: Function[] = [];
+  /** A request or tracked effect outside a step: a pass would repeat it for the caller to see, so none runs. */
+  let outsideEffect = false;
   return {
     kind: "lost-step-state",
+    requestSeen(event: RequestSeenEvent) {
+      if (!event.frame.step) outsideEffect = true;
+    },
+    effectSeen(event: EffectSeenEvent) {
+      if (!event.frame.step) outsideEffect = true;
+    },
     stepExecuted(event: StepExecutedEvent) {
       if (event.type !== "Run") return;
       if (event.fn && writers.length < 50 && outerWrites(event.fn).length > 0) writers.push(event.fn);
@@ -36,7 +44,7 @@ export const lostStepState: DetectorFactory = (ctx) => {
     },
     async finish(result, _passes, sandbox) {
       // The passes re-run user code (a counter outside steps counts them): only for a run with a candidate.
-      if (!sandbox || result.steps.length < 2) return;
+      if (!sandbox || outsideEffect || result.steps.length < 2) return;
       const route = sandbox.route;
       if (!writers.some((fn) => routeLocalWrites(fn, route))) return;
       const frontier = result.status === "failed" && failed ? failed.name : undefined;

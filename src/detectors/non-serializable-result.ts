@@ -1,8 +1,17 @@
-import type { DeliveryEndEvent, StepExecutedEvent } from "../engine/observer.js";
+import type { DeliveryEndEvent, EffectSeenEvent, RequestSeenEvent, StepExecutedEvent } from "../engine/observer.js";
 import type { ReplayResult, Severity, SourceLocation } from "../types.js";
 import type { DetectorFactory } from "./detector.js";
 import { at } from "./describe.js";
 import { findJsonLosses, type JsonLoss } from "./json-loss.js";
+import type { PassSandbox } from "./pass-runner.js";
+import { firstDifference, straightThrough, type StraightDifference } from "./straight-through.js";
+
+/** The loss that made the run misbehave, and how (`throws`, `data`, `called:<name>`, `branch`). */
+interface Cause {
+  loss: JsonLoss;
+  why: string;
+  difference?: StraightDifference;
+}
 
 interface Lossy {
   subject: "step" | "output";
@@ -11,10 +20,12 @@ interface Lossy {
   invocation: number;
   location?: SourceLocation;
   losses: JsonLoss[];
+  /** A step's value before the round trip (what code run straight through continues with). */
+  raw?: unknown;
 }
 
 /** The loss that made the run misbehave, and how; undefined when production tolerates every loss. */
-function mattered(lossy: Lossy, result: Omit<ReplayResult, "findings">): { loss: JsonLoss; why: string } | undefined {
+function mattered(lossy: Lossy, result: Omit<ReplayResult, "findings">): Cause | undefined {
   const throws = lossy.losses.find((l) => l.throws);
   if (throws) return { loss: throws, why: "throws" };
   const lost = lossy.losses.find((l) => l.dataLost);
@@ -44,14 +55,22 @@ function listOf(losses: JsonLoss[]): string {
 export const nonSerializableResult: DetectorFactory = (ctx) => {
   const found: Lossy[] = [];
   const seen = new Set<string>();
+  /** A request or tracked effect outside a step: a pass would repeat it for the caller to see, so none runs. */
+  let outsideEffect = false;
   return {
     kind: "non-serializable-result",
+    requestSeen(event: RequestSeenEvent) {
+      if (!event.frame.step) outsideEffect = true;
+    },
+    effectSeen(event: EffectSeenEvent) {
+      if (!event.frame.step) outsideEffect = true;
+    },
     stepExecuted(event: StepExecutedEvent) {
       if (event.type !== "Run") return;
       const losses = findJsonLosses(event.result);
       if (losses.length === 0 || seen.has(`step:${event.name}`)) return;
       seen.add(`step:${event.name}`);
-      found.push({ subject: "step", name: event.name, stepId: event.stepId, invocation: event.invocation, ...(event.location ? { location: event.location } : {}), losses });
+      found.push({ subject: "step", name: event.name, stepId: event.stepId, invocation: event.invocation, ...(event.location ? { location: event.location } : {}), losses, raw: event.result });
     },
     deliveryEnd(event: DeliveryEndEvent) {
       if (!event.returned || seen.has("output")) return;
@@ -60,12 +79,38 @@ export const nonSerializableResult: DetectorFactory = (ctx) => {
       seen.add("output");
       found.push({ subject: "output", invocation: event.invocation, losses });
     },
-    finish(result) {
-      for (const lossy of found) report(lossy, mattered(lossy, result), result.error?.message ?? "");
+    async finish(result, _passes, sandbox) {
+      const causes = found.map((lossy) => mattered(lossy, result));
+      const open = found.filter((lossy, i) => !causes[i] && lossy.subject === "step" && lossy.stepId !== undefined);
+      if (sandbox && open.length > 0 && !outsideEffect) {
+        const branched = await branches(sandbox, open);
+        for (const [lossy, difference] of branched) causes[found.indexOf(lossy)] = { loss: lossy.losses[0]!, why: "branch", difference };
+      }
+      found.forEach((lossy, i) => report(lossy, causes[i], result.error?.message ?? ""));
     },
   };
 
-  function report(lossy: Lossy, cause: { loss: JsonLoss; why: string } | undefined, failure: string): void {
+  /**
+   * The lossy step results whose round trip changes what the code does next: the route re-run over
+   * the final history with code after each such step given the original value (as it is when the code
+   * runs straight through), against the same pass with the recorded JSON. With several candidates,
+   * each is tried alone (up to four).
+   */
+  async function branches(sandbox: PassSandbox, open: Lossy[]): Promise<Map<Lossy, StraightDifference>> {
+    const out = new Map<Lossy, StraightDifference>();
+    const replayed = await straightThrough(sandbox, {});
+    const rawOf = (list: Lossy[]) => new Map(list.map((l) => [l.stepId!, l.raw]));
+    const all = firstDifference(replayed, await straightThrough(sandbox, { raw: rawOf(open) }));
+    if (!all) return out;
+    if (open.length === 1) return out.set(open[0]!, all);
+    for (const lossy of open.slice(0, 4)) {
+      const alone = firstDifference(replayed, await straightThrough(sandbox, { raw: rawOf([lossy]) }));
+      if (alone) return out.set(lossy, alone);
+    }
+    return out.set(open[0]!, all);
+  }
+
+  function report(lossy: Lossy, cause: Cause | undefined, failure: string): void {
     const severity: Severity = cause ? "error" : "warning";
     const key = cause?.loss ?? lossy.losses[0]!;
     const all = lossy.losses.length === 1 ? `at ${key.path}: it is ${key.what}` : `at ${lossy.losses.length} paths: ${listOf(lossy.losses)}`;
@@ -85,6 +130,10 @@ export const nonSerializableResult: DetectorFactory = (ctx) => {
       consequence = step
         ? `${ref} arrives in every later delivery as ${key.becomes}: its entries are lost, and code after the step reads nothing from it.`
         : `${ref} reaches the caller as ${key.becomes}: its entries are lost.`;
+    } else if (cause.why === "branch" && cause.difference) {
+      const d = cause.difference;
+      const where = d.position !== undefined ? `at step ${d.position}` : "at the end of the run";
+      consequence = `Later deliveries see ${key.becomes} there, and the code after the step does something else with it: ${where} the replayed run ${d.replayed}, where the same code run straight through (with the original value) ${d.straight}. Production does the former.`;
     } else {
       const name = cause.why.slice("called:".length);
       consequence = `Later deliveries see ${key.path} as ${key.becomes}, and the run failed calling ${name} on it ("${failure}"): the run does not do what it does when run straight through.`;

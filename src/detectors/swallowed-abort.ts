@@ -47,9 +47,12 @@ export const swallowedAbort: DetectorFactory = (ctx) => {
     ctx.report(
       {
         message:
-          `The WorkflowAbort thrown by ${source} in delivery ${invocation} was caught, and the workflow went on: ${wentOn}. ` +
-          `The SDK ends every delivery by throwing WorkflowAbort through your code; code after the catch runs in the same request while the step is being submitted, ` +
-          `and a return marks the run completed before that step's result arrives. ` +
+          (stepName === "cancel"
+            ? `The WorkflowCancelAbort thrown by context.cancel() in delivery ${invocation} was caught, and the workflow went on: ${wentOn}. ` +
+              `The SDK cancels the run only when that abort (a WorkflowAbort subclass in SDK 1.3.3) reaches it, so the run is never cancelled: it goes on as if cancel() had not been called (verified against the real serve(), decision 1205). `
+            : `The WorkflowAbort thrown by ${source} in delivery ${invocation} was caught, and the workflow went on: ${wentOn}. ` +
+              `The SDK ends every delivery by throwing WorkflowAbort through your code; code after the catch runs in the same request while the step is being submitted, ` +
+              `and a return marks the run completed before that step's result arrives. `) +
           `Rethrow it: catch (error) { if (error instanceof WorkflowAbort) throw error; ... } (import { WorkflowAbort } from "@upstash/workflow"), or keep try/catch inside the step function.`,
         ...(stepName !== "cancel" && stepName !== "discarded parallel" ? { stepName } : {}),
         invocation,

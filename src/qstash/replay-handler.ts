@@ -107,6 +107,9 @@ export async function replayHandler<TResult = unknown>(
 }
 
 
+/** `Array.isArray` that narrows a readonly list too. */
+const isWorkflowList = (workflows: NonNullable<ReplayHandlerOptions["workflows"]>): workflows is readonly string[] => Array.isArray(workflows);
+
 async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOptions<unknown>, payload: string | undefined): Promise<ReplayResult> {
   const resolved = resolveRuntimeOptions(options, "replay the handler");
   return withRuntime(resolved, async (runtime) => {
@@ -148,8 +151,8 @@ async function runHandler(handler: WorkflowHandler, options: ReplayHandlerOption
     const endpointFor = (workflowId: string): Endpoint | undefined => {
       const workflows = options.workflows;
       if (!workflows) return undefined;
-      if (Array.isArray(workflows)) return workflows.includes(workflowId) ? rootEndpoint : undefined;
-      const fn = (workflows as Record<string, WorkflowHandler>)[workflowId];
+      if (isWorkflowList(workflows)) return workflows.includes(workflowId) ? rootEndpoint : undefined;
+      const fn = workflows[workflowId];
       if (!fn) return undefined;
       let endpoint = children.get(workflowId);
       if (!endpoint) children.set(workflowId, (endpoint = endpointOf(fn)));

@@ -3,7 +3,7 @@ import { http, HttpResponse } from "msw";
 import { describe, expect, it } from "vitest";
 import { simulatorEnv } from "../../src/qstash/env.js";
 import { replayHandler } from "../../src/qstash/replay-handler.js";
-import { caseOf, itStaysCleanOnCorrectCases, onlyFinding, runCase } from "./helpers.js";
+import { caseOf, CORPUS_FILE, itStaysCleanOnCorrectCases, onlyFinding, pinned, runCase, sourceAt } from "./helpers.js";
 
 const kind = "callback-dry-run";
 
@@ -13,7 +13,10 @@ describe("callback-dry-run", () => {
     expect(result.status).toBe("failed");
     const finding = await onlyFinding(kind, "reads the trigger payload before the first step");
     expect(finding.severity).toBe("error");
-    expect(finding.message).toMatchInlineSnapshot(`"The context.call callback (delivery 2) failed with TypeError: Cannot read properties of undefined (reading 'id') (2 callback deliveries failed). In a callback delivery the SDK runs the workflow only up to its first step (the auth dry run), and hands it the callback's body as context.requestPayload instead of the trigger's payload, so code before the first step that reads the payload breaks there: the callback is retried until it gives up, the call's result is never recorded and the run fails (as it did here). Read the payload inside a step and use the step's result (const { user } = await context.run("read-payload", () => context.requestPayload)), or guard the code before the first step against another payload."`);
+    expect(pinned(finding.message)).toMatchInlineSnapshot(`"The context.call callback (delivery 2) failed with TypeError: Cannot read properties of undefined (reading 'id') at corpus.ts:<line> (2 callback deliveries failed). In a callback delivery the SDK runs the workflow only up to its first step (the auth dry run), and hands it the callback's body as context.requestPayload instead of the trigger's payload, so code before the first step that reads the payload breaks there: the callback is retried until it gives up, the call's result is never recorded and the run fails (as it did here). Read the payload inside a step and use the step's result (const { user } = await context.run("read-payload", () => context.requestPayload)), or guard the code before the first step against another payload."`);
+    // where the code throws when handed a callback body (a locating pass)
+    expect(finding.location?.file).toBe(CORPUS_FILE);
+    expect(sourceAt(finding.location)).toMatch(/^id;/);
   });
 
   it("is seen through a real serve() handler too", async () => {

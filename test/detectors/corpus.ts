@@ -437,6 +437,22 @@ export const corpus: KindCorpus[] = [
         },
       },
       {
+        title: "branches on instanceof Date after the step",
+        route: () => async (context) => {
+          const due = await context.run("load-due-date", () => new Date(Date.UTC(2025, 0, 2)));
+          if (due instanceof Date) await context.run("schedule-reminder", () => due.toISOString());
+          else await context.run("skip-reminder", () => "no date");
+        },
+      },
+      {
+        title: "returns the type of a Date it loaded",
+        route: () => async (context) => {
+          const order = await context.run("load-order", () => ({ id: "o1", placedAt: new Date(0) }));
+          await context.sleep("wait", 5);
+          return typeof order.placedAt;
+        },
+      },
+      {
         title: "returns a Date as the workflow's output",
         route: () => async (context) => {
           const at = await context.run("finished-at", () => Date.UTC(2025, 0, 2));

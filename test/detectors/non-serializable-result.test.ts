@@ -35,6 +35,18 @@ describe("non-serializable-result", () => {
     `);
   });
 
+  it("an error when the code branches on the lost type: the straight-through pass keeps the Date", async () => {
+    const finding = await onlyFinding(kind, "branches on instanceof Date");
+    expect(finding).toMatchObject({ severity: "error", stepName: "load-due-date" });
+    expect(finding.message).toContain(`at step 2 the replayed run issues Run step "skip-reminder", where the same code run straight through (with the original value) issues Run step "schedule-reminder"`);
+  });
+
+  it("an error when the output differs", async () => {
+    const finding = await onlyFinding(kind, "returns the type of a Date it loaded");
+    expect(finding.severity).toBe("error");
+    expect(finding.message).toContain(`the replayed run returns "string", where the same code run straight through (with the original value) returns "object"`);
+  });
+
   it("reports the workflow's output", async () => {
     const finding = await onlyFinding(kind, "returns a Date as the workflow's output");
     expect(pinned(finding.message)).toMatchInlineSnapshot(`"The workflow's return value is not JSON-serializable at $.finishedAt: it is a Date. The SDK sends JSON.stringify(output) when the run completes, so the run's output has the string "2025-01-02T00:00:00.000Z" there. Callers get JSON; nothing is lost that JSON can hold. Return plain JSON from the workflow function."`);

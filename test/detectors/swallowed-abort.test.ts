@@ -31,7 +31,7 @@ describe("swallowed-abort", () => {
 
   it("reports a caught context.cancel()", async () => {
     const finding = await onlyFinding(kind, "catches context.cancel()");
-    expect(pinned(finding.message)).toMatchInlineSnapshot(`"The WorkflowAbort thrown by context.cancel() in delivery 2 was caught, and the workflow went on: the workflow function returned normally. The SDK ends every delivery by throwing WorkflowAbort through your code; code after the catch runs in the same request while the step is being submitted, and a return marks the run completed before that step's result arrives. Rethrow it: catch (error) { if (error instanceof WorkflowAbort) throw error; ... } (import { WorkflowAbort } from "@upstash/workflow"), or keep try/catch inside the step function."`);
+    expect(pinned(finding.message)).toMatchInlineSnapshot(`"The WorkflowCancelAbort thrown by context.cancel() in delivery 2 was caught, and the workflow went on: the workflow function returned normally. The SDK cancels the run only when that abort (a WorkflowAbort subclass in SDK 1.3.3) reaches it, so the run is never cancelled: it goes on as if cancel() had not been called (verified against the real serve(), decision 1205). Rethrow it: catch (error) { if (error instanceof WorkflowAbort) throw error; ... } (import { WorkflowAbort } from "@upstash/workflow"), or keep try/catch inside the step function."`);
   });
 
   it("leaves an abort nobody caught because the step was never awaited to unawaited-step", async () => {

@@ -2,7 +2,7 @@
 // lines appear, in order, in a file under examples/, test/ or fixtures/, where a test runs them) or is
 // checked here: TypeScript and JavaScript blocks must parse and import only what the package
 // exports, JSON blocks must parse, shell blocks may only run npm, npx, node or bun. Output blocks
-// (`text`) are pinned where they are real output: test/report/readme-output.test.ts and
+// (`text`) are pinned where they are real output: examples/demo.test.ts, test/vitest/matchers.test.ts and
 // test/docs/reference.test.ts.
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";

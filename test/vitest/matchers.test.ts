@@ -1,5 +1,7 @@
-// The matchers tested the way @fast-check/vitest tests itself: a spec file run by vitest in a child
-// process, asserting on what that vitest really printed (through its JSON reporter).
+// The matchers tested the way @fast-check/vitest tests itself: spec files run by vitest in a child
+// process, asserting on what that vitest really printed (through its JSON reporter). The same child
+// runs readme.spec.ts, whose failing matcher docs/guide/reading-a-report.md pastes (one child process
+// for both: each costs about two seconds of CPU).
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -7,12 +9,15 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { beforeAll, describe, expect, it } from "vitest";
+import { checkPasted } from "../docs/pasted-output.js";
 
 const run = promisify(execFile);
 const fixtures = fileURLToPath(new URL("./fixtures/", import.meta.url));
 const root = fileURLToPath(new URL("../../", import.meta.url));
 
 interface AssertionResult {
+  /** The spec file (added here from the file's entry). */
+  file: string;
   ancestorTitles: string[];
   title: string;
   status: "passed" | "failed";
@@ -26,7 +31,7 @@ let output = "";
 
 /** The failure message of one test of the spec, without vitest's stack frames. */
 function failure(title: string): string {
-  const test = results.find((r) => r.ancestorTitles[0] === "failing" && r.title === title);
+  const test = results.find((r) => r.file === "matchers.spec.ts" && r.ancestorTitles[0] === "failing" && r.title === title);
   if (!test) throw new Error(`no test "${title}" in the child run`);
   expect(test.status).toBe("failed");
   return test.failureMessages[0]!.split(/\n\s+at /)[0]!.trimEnd();
@@ -36,9 +41,10 @@ beforeAll(async () => {
   const dir = mkdtempSync(join(tmpdir(), "workflow-replay-matchers-"));
   const out = join(dir, "report.json");
   try {
-    const args = ["run", "matchers.spec.ts", "--config", join(fixtures, "vitest.config.ts"), "--reporter=default", "--reporter=json", `--outputFile.json=${out}`];
+    const args = ["run", "matchers.spec.ts", "readme.spec.ts", "--config", join(fixtures, "vitest.config.ts"), "--reporter=default", "--reporter=json", `--outputFile.json=${out}`];
+    // cwd: the repository, so the locations in readme.spec.ts's report read as the docs paste them
     const child = await run(process.execPath, [join(root, "node_modules/vitest/vitest.mjs"), ...args], {
-      cwd: fixtures,
+      cwd: root,
       env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: "" },
     });
     output = child.stdout + child.stderr;
@@ -47,18 +53,19 @@ beforeAll(async () => {
     exitCode = e.code ?? -1;
     output = `${e.stdout ?? ""}${e.stderr ?? ""}`;
   }
-  const json = JSON.parse(readFileSync(out, "utf8")) as { testResults: Array<{ assertionResults: AssertionResult[] }> };
-  results = json.testResults.flatMap((f) => f.assertionResults);
+  const json = JSON.parse(readFileSync(out, "utf8")) as { testResults: Array<{ name: string; assertionResults: Omit<AssertionResult, "file">[] }> };
+  results = json.testResults.flatMap((f) => f.assertionResults.map((r) => ({ ...r, file: f.name.split(/[\\/]/).at(-1)! })));
   rmSync(dir, { recursive: true, force: true });
 }, 60_000);
 
 describe("workflow-replay/vitest in a real vitest run", () => {
   it("passes every matcher used as intended, and fails the run for the failing ones", () => {
     expect(exitCode).toBe(1);
-    const passing = results.filter((r) => r.ancestorTitles[0] === "passing");
+    const spec = results.filter((r) => r.file === "matchers.spec.ts");
+    const passing = spec.filter((r) => r.ancestorTitles[0] === "passing");
     expect(passing.map((r) => [r.title, r.status])).toEqual(passing.map((r) => [r.title, "passed"]));
     expect(passing).toHaveLength(6);
-    expect(results.filter((r) => r.status === "failed")).toHaveLength(8);
+    expect(spec.filter((r) => r.status === "failed")).toHaveLength(8);
   });
 
   it("toHaveStatus prints what it expected, then the run's report", () => {
@@ -110,5 +117,19 @@ describe("workflow-replay/vitest in a real vitest run", () => {
 
   it("says what to pass when the value is not a replay result", () => {
     expect(failure("a value that is not a replay result")).toMatchInlineSnapshot(`"TypeError: [workflow-replay] Failed to run toHaveStatus: expect() received object, not a replay result. Pass what replay() resolves to: expect(await replay(route, options)).toHaveStatus(…)."`);
+  });
+});
+
+describe("the failing matcher pasted in docs/guide/reading-a-report.md", () => {
+  it("is what readme.spec.ts prints in a real vitest run", () => {
+    expect(results.filter((r) => r.file === "readme.spec.ts").map((r) => [r.title, r.status])).toEqual([["tags each new signup", "failed"]]);
+    const start = output.indexOf(" FAIL  readme.spec.ts");
+    expect(start).toBeGreaterThanOrEqual(0);
+    // the block ends where vitest's separator for this failure starts (⎯⎯⎯[i/n]⎯)
+    const separator = /⎯+\[\d+\/\d+\]⎯/g;
+    separator.lastIndex = start;
+    const end = separator.exec(output)?.index ?? -1;
+    expect(end).toBeGreaterThan(start);
+    checkPasted("```ts\nit(\"tags each new signup\"", output.slice(start, end).trimEnd());
   });
 });
