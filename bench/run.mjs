@@ -18,7 +18,7 @@ import { dirname, join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isDeepStrictEqual } from "node:util";
-import { ACTIONS, bareDelivery, bareReplay, dynamicPipeline, fanOut, KINDS, OFF, pipelinePayload, sdkDelivery, sdkHistory, sequential } from "./workflows.mjs";
+import { ACTIONS, assertKindsComplete, bareDelivery, bareReplay, dynamicPipeline, fanOut, KINDS, OFF, pipelinePayload, sdkDelivery, sdkHistory, sequential } from "./workflows.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -545,6 +545,7 @@ function table(groups) {
 const verdict = (ok) => (ok ? "PASS" : "MISS");
 
 async function main() {
+  await assertKindsComplete(lib);
   const env = machine();
   console.log(`workflow-replay bench — ${env.cpu}, ${env.nproc} cores, node ${env.node}, commit ${env.commit}, load ${env.loadBefore.join(" ")}`);
   console.log(`replayHandler: ${handlerDriver ? "built (dist/index.js exports it)" : "NOT in dist/index.js yet — its cases are left out"}; fast-check entry: ${wrFastCheck?.replayProperty ? "dist/fast-check.js" : "not built"}`);

@@ -18,6 +18,7 @@ export const KINDS = [
   "early-return",
   "caught-step-error",
   "callback-dry-run",
+  "function-timeout",
   "lost-step-state",
 ];
 
@@ -169,4 +170,21 @@ export async function bareDelivery(route, memo, payload) {
     },
   };
   return route(context);
+}
+
+/**
+ * Fails when the package knows a finding kind that KINDS lacks: OFF would leave that detector on and
+ * every "detectors off" figure would include it. The kinds are read from replay()'s own usage error.
+ */
+export async function assertKindsComplete(lib) {
+  let message = "";
+  try {
+    await lib.replay(async () => {}, { checks: { "bench-probe": "off" } });
+  } catch (error) {
+    message = String(error?.message ?? error);
+  }
+  const known = /Known kinds: ([^.]+)\./.exec(message)?.[1]?.split(",").map((k) => k.trim());
+  if (!known) throw new Error(`bench: could not read the known finding kinds from replay()'s error: ${message}`);
+  const missing = known.filter((k) => !KINDS.includes(k));
+  if (missing.length > 0) throw new Error(`bench: KINDS in bench/workflows.mjs lacks ${missing.join(", ")}; add them so OFF turns every detector off`);
 }

@@ -217,7 +217,7 @@ export class Executor implements VisitHost {
    * resolutions between them), with the same microtask ticks: see {@link FastVisit}.
    */
   private memoizedVisit(group: VisitGroup, recorded: Step, handle: StepHandle, onFailure: (handle: StepHandle) => void): Promise<unknown> {
-    return new Promise((resolve, reject) => new FastVisit(this, group, recorded, handle, onFailure, resolve, reject).start());
+    return FastVisit.start(this, group, recorded, handle, onFailure);
   }
 
   /** {@link VisitHost.closeLone}: the window closes at depth 3, as in the exact path's `.then` callback. */

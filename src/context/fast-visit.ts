@@ -22,6 +22,12 @@ export interface VisitHost {
 const then = Promise.prototype.then;
 const RESOLVED = Promise.resolve();
 
+/** The visit whose promise is being constructed: one shared executor function, not a closure per visit. */
+let adopting: FastVisit<unknown> | undefined;
+function adopt(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+  adopting!.adoptResolvers(resolve, reject);
+}
+
 const CLOSE = 0;
 const RESOLVE = 1;
 const FAIL = 2;
@@ -39,7 +45,7 @@ const FAIL = 2;
  * executor's `addStep` would have resumed.
  *
  * @example
- * return new Promise((resolve, reject) => new FastVisit(host, group, recorded, handle, suppress, resolve, reject).start());
+ * return FastVisit.start(executor, group, recorded, handle, suppress);
  */
 export class FastVisit<H> {
   private ticks = 0;
@@ -48,19 +54,31 @@ export class FastVisit<H> {
   private error: unknown;
   private readonly job = (): void => this.run();
 
-  constructor(
+  private resolve!: (value: unknown) => void;
+  private reject!: (error: unknown) => void;
+
+  private constructor(
     private readonly host: VisitHost,
     private readonly group: VisitGroup,
     private readonly recorded: Step,
     private readonly handle: H,
     private readonly onFailure: (handle: H) => void,
-    private readonly resolve: (value: unknown) => void,
-    private readonly reject: (error: unknown) => void,
   ) {}
 
-  /** Called at depth 0 (the `context.run` call). */
-  start(): void {
-    this.wait(3, CLOSE);
+  /** Starts a visit at depth 0 (the `context.run` call); returns the promise user code gets. */
+  static start<H>(host: VisitHost, group: VisitGroup, recorded: Step, handle: H, onFailure: (handle: H) => void): Promise<unknown> {
+    const visit = new FastVisit(host, group, recorded, handle, onFailure);
+    adopting = visit as FastVisit<unknown>;
+    const promise = new Promise(adopt);
+    adopting = undefined;
+    visit.wait(3, CLOSE);
+    return promise;
+  }
+
+  /** @internal */
+  adoptResolvers(resolve: (value: unknown) => void, reject: (error: unknown) => void): void {
+    this.resolve = resolve;
+    this.reject = reject;
   }
 
   /** Runs `next` in the job `ticks` jobs after the current one. */

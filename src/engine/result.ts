@@ -6,7 +6,12 @@ import type { Simulator } from "./simulator.js";
 import type { RunState } from "./wire-types.js";
 
 /** A run's result as both drivers return it (findings are added by the detectors afterwards). */
-export function buildResult(run: RunState, seed: number | string, children: ReplayResult["children"]): Omit<ReplayResult, "findings" | "published"> {
+export function buildResult(
+  run: RunState,
+  seed: number | string,
+  children: ReplayResult["children"],
+  usage: ReplayResult["usage"] = computeUsage([run], DEFAULT_PRICE_PER_STEP_USD),
+): Omit<ReplayResult, "findings" | "published"> {
   const status = run.status === "running" ? "waiting" : run.status;
   const history: RecordedHistory = {
     format: "workflow-replay/history@1",
@@ -25,7 +30,7 @@ export function buildResult(run: RunState, seed: number | string, children: Repl
     steps: run.log,
     invocations: run.invocations,
     deliveries: run.deliveries,
-    usage: computeUsage([run], DEFAULT_PRICE_PER_STEP_USD),
+    usage,
     seed,
     workflowRunId: run.workflowRunId,
     endedAt: run.endedAt ?? 0,
@@ -49,5 +54,5 @@ export function finalResult(sim: Simulator, run: RunState, seed: number | string
     if (id !== run.workflowRunId) children[id] = { ...buildResult(child, seed, {}), findings: [] } as Omit<ReplayResult, "children" | "published">;
   }
   // the root's usage counts the child runs it started: QStash bills them to the same account
-  return { ...buildResult(run, seed, children), usage: computeUsage(sim.runs.values(), DEFAULT_PRICE_PER_STEP_USD) };
+  return buildResult(run, seed, children, computeUsage(sim.runs.values(), DEFAULT_PRICE_PER_STEP_USD));
 }

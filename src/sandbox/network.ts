@@ -133,6 +133,24 @@ function disposeWhenAlone(interceptor: Interceptor<any>, symbol: symbol): void {
   });
 }
 
+/**
+ * Our interceptors' `logger.extend(domain)` returns one child per domain instead of a new one per
+ * call: msw's apply(), on() and dispose() each extend, and every new logger reads DEBUG and LOG_LEVEL
+ * from process.env (about 13 µs per replay). The children log exactly as new ones would.
+ */
+function memoizeLoggers(interceptor: Interceptor<any>): Interceptor<any> {
+  const logger = (interceptor as unknown as { logger?: { extend?: (domain: string) => unknown } }).logger;
+  if (!logger || typeof logger.extend !== "function") return interceptor;
+  const extend = logger.extend.bind(logger);
+  const children = new Map<string, unknown>();
+  logger.extend = (domain: string) => {
+    let child = children.get(domain);
+    if (child === undefined) children.set(domain, (child = extend(domain)));
+    return child;
+  };
+  return interceptor;
+}
+
 /** Whether the code making a request or a connection right now is a replayed workflow's. */
 function workflowCode(): boolean {
   return currentFrame() !== undefined;
@@ -175,7 +193,7 @@ export function interceptNetwork(ctrl: NetworkController): () => void {
   active = true;
   const undo: Array<() => void> = [];
   try {
-    prepared ??= KINDS.map((Kind) => new Kind() as Interceptor<any>);
+    prepared ??= KINDS.map((Kind) => memoizeLoggers(new Kind() as Interceptor<any>));
     const decision: FrontDecision = {
       // the harness's own loopback traffic (the Express adapter, whose fetch may be a user's patched one) passes
       owns: (request, others) => fencedFrame() !== undefined || ((!others || workflowCode()) && !isHarnessOrigin(request.url)),
