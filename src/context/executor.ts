@@ -79,7 +79,8 @@ export class Executor implements VisitHost {
   private readonly callSites = new Map<LazyStep, CapturedSite>();
 
   constructor(
-    private readonly steps: Step[],
+    /** The steps of the delivery (what `context.steps` reads). */
+    readonly steps: Step[],
     private readonly runtime: StepRuntime,
     private readonly invocation: number,
     private readonly mode: "run" | "perturbation",

@@ -7,6 +7,7 @@ import type { ObservedOwner } from "../detectors/track-effects.js";
 import { type FrontDecision, hasOtherListeners, installFront, runningInterceptor } from "./interceptor-front.js";
 import { userLocation } from "./location.js";
 import { currentFrame, fencedFrame, hasAbandonedWork, type ScopeFrame, setFenceHooks } from "./scope.js";
+import { armEntryPoints, FETCH_ENTRY_POINTS, HTTP_ENTRY_POINTS } from "./tripwire.js";
 import { guardSockets } from "./socket-guard.js";
 import { GLOBAL_DISPATCHER, installGlobalDispatcher, replayDispatcher } from "./undici-dispatcher.js";
 
@@ -207,19 +208,53 @@ export function interceptNetwork(ctrl: NetworkController): () => void {
     };
     KINDS.forEach((Kind, i) => {
       const ours = prepared![i]!;
-      let running = runningInterceptor(Kind.symbol);
-      if (!running) {
-        ours.apply();
-        running = runningInterceptor(Kind.symbol);
+      /** Fronts the running interceptor (applying ours when none runs); returns how to undo it. */
+      const front = (): (() => void) | undefined => {
+        let running = runningInterceptor(Kind.symbol);
+        if (!running) {
+          ours.apply();
+          running = runningInterceptor(Kind.symbol);
+        }
+        if (!running) return undefined; // the environment has no such module (XMLHttpRequest outside a DOM)
+        const removeFront = installFront(running, decision);
+        return () => {
+          removeFront();
+          if (running !== ours) return;
+          if (hasOtherListeners(ours as never)) disposeWhenAlone(ours, Kind.symbol);
+          else ours.dispose();
+        };
+      };
+      const entryPoints = Kind === ClientRequestInterceptor ? HTTP_ENTRY_POINTS : Kind === FetchInterceptor ? FETCH_ENTRY_POINTS : undefined;
+      if (entryPoints && !runningInterceptor(Kind.symbol)) {
+        // http/https and fetch: applied on the first call only (most replays make none; decision 1304).
+        // Until then ours holds the registration, so an interceptor applied meanwhile (a user's msw
+        // server started in a step) reuses ours instead of wrapping the entry points' wires.
+        const registry = globalThis as Record<symbol, unknown>;
+        registry[Kind.symbol] = ours;
+        let placeholder = true;
+        const release = () => {
+          if (!placeholder) return;
+          placeholder = false;
+          if (registry[Kind.symbol] === ours) delete registry[Kind.symbol];
+        };
+        let undoFront: (() => void) | undefined;
+        const disarm = armEntryPoints(entryPoints, () => {
+          release();
+          undoFront = front();
+        });
+        undo.push(() => {
+          disarm();
+          if (undoFront) return undoFront();
+          release();
+          if (!hasOtherListeners(ours as never)) return;
+          // someone reused ours and expects interception: applied for real, disposed when they go
+          ours.apply();
+          disposeWhenAlone(ours, Kind.symbol);
+        });
+        return;
       }
-      if (!running) return; // the environment has no such module (XMLHttpRequest outside a DOM)
-      const removeFront = installFront(running, decision);
-      undo.push(() => {
-        removeFront();
-        if (running !== ours) return;
-        if (hasOtherListeners(ours as never)) disposeWhenAlone(ours, Kind.symbol);
-        else ours.dispose();
-      });
+      const undoFront = front();
+      if (undoFront) undo.push(undoFront);
     });
     undo.push(
       installGlobalDispatcher((previous) =>

@@ -72,6 +72,30 @@ describe("every run ends", () => {
     await expectUsable();
   });
 
+  it("ends a wait whose event never comes at its timeout, and cuts off a notify whose handler never answers", async () => {
+    // Events and webhooks are data, not callbacks: the simulator answers waits and notifies itself,
+    // and a wait without its event ends at its own timeout on the virtual clock.
+    const waited = await replay(async (context) => (await context.waitForEvent("wait", "never-sent", { timeout: "1d" })).timeout, { deliveryTimeout: 1_000 });
+    expect(waited.status).toBe("completed");
+    expect(waited.output).toBe(true);
+    // The only user code on a notify's way is an msw handler of the user's for the QStash URL, inside
+    // a delivery: the delivery's deadline cuts it off, naming the step.
+    const notified = await replay(
+      async (context) => {
+        await context.run("notify-by-hand", async () => (await fetch("https://qstash.upstash.io/v2/notify/evt", { method: "POST", body: "{}" })).status);
+      },
+      {
+        deliveryTimeout: 50,
+        retries: 0,
+        handlers: [http.post("https://qstash.upstash.io/v2/notify/:id", () => new Promise<never>(() => {}))],
+      },
+    );
+    expect(notified.status).toBe("failed");
+    expect(notified.error?.message).toContain("step 'notify-by-hand'");
+    expect(notified.error?.message).toContain("did not settle within 50 ms");
+    await expectUsable();
+  });
+
   it("fails a context.call whose handler throws with the handler's message", async () => {
     const result = await replay(
       async (context) => {
