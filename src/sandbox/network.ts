@@ -21,7 +21,7 @@ export interface NetworkController {
   /** Called for every request the workflow makes (after the internal ones are filtered out). */
   onRequest(request: Request): void;
   /** Answers before the user's handlers: a detector pass's request, from the run's journal. */
-  override?: (request: Request) => Promise<Response | Error | undefined>;
+  override?: (request: Request) => Promise<Response | Error> | undefined;
   /** Sees the answer every reported request got (from a handler, the fallback, or none). */
   answered?: (request: Request, answer: Response | Error) => void;
 }
@@ -94,10 +94,8 @@ async function answerOwned(ctrl: NetworkController, request: Request): Promise<R
     const internal = await ctrl.internal(request);
     if (internal) return internal;
   }
-  if (ctrl.override) {
-    const override = await ctrl.override(request);
-    if (override) return override;
-  }
+  const override = ctrl.override?.(request);
+  if (override) return override;
   ctrl.onRequest(request);
   const answer = await answerReported(ctrl, request);
   ctrl.answered?.(request, answer);

@@ -83,15 +83,17 @@ export class RequestJournal {
 
   /**
    * The answer for a request made in a pass's frame: the run's answer to the same request of the same
-   * step, or an error (and the pass tainted) when the run made no such request. Undefined for a request
-   * that is not a pass's: the network layer answers it as usual.
+   * step, or an error (and the pass tainted) when the run made no such request. Undefined, at once,
+   * for a request that is not a pass's: the network layer answers it as usual.
    */
-  async answer(request: Request): Promise<Response | Error | undefined> {
+  answer(request: Request): Promise<Response | Error> | undefined {
     const frame = currentFrame();
     const state = frame ? this.passes.get(frame.owner) : undefined;
-    if (!frame || !state) return undefined;
+    return frame && state ? this.answerPass(request, frame.step, state) : undefined;
+  }
+
+  private async answerPass(request: Request, step: { name: string; id: number } | undefined, state: PassState): Promise<Response | Error> {
     const body = request.body === null ? "" : await request.clone().text();
-    const step = frame.step;
     const refuse = () => {
       state.tainted = true;
       return new TypeError(
