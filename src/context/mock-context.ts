@@ -12,6 +12,12 @@ import {
 } from "@upstash/workflow";
 import { DISABLED_STEP_NAME, WorkflowAuthError, WorkflowCancelAbort } from "../errors.js";
 import type { Executor, StepHandle } from "./executor.js";
+
+/**
+ * What a context needs of its executor: the harness's {@link Executor}, or a stand-in with the same
+ * surface (the history walk's, which serves recorded results by name).
+ */
+export type ContextExecutor = Pick<Executor, "steps" | "addStep" | "memoizedRun" | "observes" | "abortThrown">;
 import type { QStashPort } from "./io.js";
 import type { LazyStep } from "./lazy-step.js";
 import { CallStep, type FlowControlSettings } from "./steps/call-step.js";
@@ -97,7 +103,7 @@ const HEADERS: PropertyDescriptor = {
 export class MockWorkflowContext<TPayload = unknown> {
   // `declare`d, set in the constructor: own enumerable keys as the SDK's, in order (decision 1504).
   /** @internal */
-  declare readonly executor: Executor | undefined;
+  declare readonly executor: ContextExecutor | undefined;
   /** The steps of the delivery (like the SDK's `context.steps`). */
   declare readonly steps: Step[];
   declare readonly qstashClient: WorkflowContext["qstashClient"];
@@ -111,10 +117,10 @@ export class MockWorkflowContext<TPayload = unknown> {
   /** @internal The harness's own state (non-enumerable). */
   declare readonly harness: HarnessState;
 
-  constructor(init: MockContextInit<TPayload>, executor: Executor | undefined) {
+  constructor(init: MockContextInit<TPayload>, executor: ContextExecutor | undefined) {
     const self = this as unknown as Record<string, unknown>;
     self.executor = executor;
-    self.steps = (executor as unknown as { steps?: Step[] } | undefined)?.steps ?? [];
+    self.steps = executor?.steps ?? [];
     self.qstashClient = init.qstashClient;
     self.workflowRunId = init.workflowRunId;
     self.workflowRunCreatedAt = init.workflowRunCreatedAt;

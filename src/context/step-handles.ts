@@ -13,7 +13,7 @@ const noop = () => {};
  * saves a promise and a microtask job per memoized visit. Frontier steps are marked at once, before
  * the `constructor` getter exists (`then` reads `constructor`, and a late read would count as awaited).
  */
-export function track<T>(promise: Promise<T>, handle: StepHandle, executor: Executor | undefined): Promise<T> {
+export function track<T>(promise: Promise<T>, handle: StepHandle, executor: Pick<Executor, "observes"> | undefined): Promise<T> {
   if (!executor || !executor.observes(handle)) {
     handle.awaited = true;
     if (!handle.lazy || handle.failed) promise.then(undefined, noop);

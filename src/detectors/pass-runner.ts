@@ -1,7 +1,8 @@
-import type { RouteFunction, Step, WorkflowContext } from "@upstash/workflow";
+import type { RouteFunction, Step } from "@upstash/workflow";
 import { Executor, type InlineSteps } from "../context/executor.js";
 import type { QStashPort } from "../context/io.js";
 import { MockWorkflowContext } from "../context/mock-context.js";
+import { routeContext } from "../context/route-context.js";
 import type { ReplayObserver } from "../engine/observer.js";
 import type { RunState } from "../engine/wire-types.js";
 import { withDeadline } from "../sandbox/deadline.js";
@@ -91,7 +92,7 @@ export async function runPass(sandbox: PassSandbox, spec: PassSpec): Promise<voi
       },
       executor,
     );
-    const settle = runInFrame(frame, () => sandbox.route(context as unknown as WorkflowContext<unknown>)).then(
+    const settle = runInFrame(frame, () => sandbox.route(routeContext(context))).then(
       () => undefined,
       () => undefined,
     );

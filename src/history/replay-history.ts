@@ -106,6 +106,7 @@ export async function replayHistory<TPayload = unknown, TResult = unknown>(
   const resolved = resolveRuntimeOptions(replayOptions, "replay");
   const walk = await walkHistory(route as RouteFunction<unknown, unknown>, recorded, {
     payload,
+    steps: valid.steps,
     env: replayOptions.env ?? {},
     headers: valid.headers,
     workflowRunId: valid.workflowRunId,

@@ -1,8 +1,9 @@
-import type { RouteFunction, Step, StepType, WorkflowContext } from "@upstash/workflow";
-import type { Executor, StepHandle } from "../context/executor.js";
+import type { RouteFunction, Step, StepType } from "@upstash/workflow";
+import type { StepHandle } from "../context/executor.js";
 import type { QStashPort } from "../context/io.js";
 import type { LazyStep } from "../context/lazy-step.js";
-import { MockWorkflowContext } from "../context/mock-context.js";
+import { MockWorkflowContext, type ContextExecutor } from "../context/mock-context.js";
+import { routeContext } from "../context/route-context.js";
 import { closedPort } from "../engine/ports.js";
 import { withDeadline } from "../sandbox/deadline.js";
 import type { RuntimeOptions } from "../runtime/options.js";
@@ -98,9 +99,10 @@ interface Issued {
  * Stands in for the executor during the walk: groups steps with the SDK's deferred window,
  * serves each step the recorded result it matched, and never runs a step function.
  */
-class WalkExecutor implements Pick<Executor, "addStep" | "memoizedRun" | "observes" | "wrapStep" | "abortThrown"> {
+class WalkExecutor implements ContextExecutor {
   abortThrown: { stepName: string } | undefined;
-  readonly steps: CodeStep[] = [];
+  /** Today's steps, in the order the code issued them. */
+  readonly issued: CodeStep[] = [];
   stopped: { ended: WalkEnd } | undefined;
   private stepCount = 0;
   private units = 0;
@@ -109,7 +111,11 @@ class WalkExecutor implements Pick<Executor, "addStep" | "memoizedRun" | "observ
   private onStop: (() => void) | undefined;
   readonly stoppedPromise = new Promise<void>((resolve) => (this.onStop = resolve));
 
-  constructor(private readonly matcher: Matcher) {}
+  /** @param steps the recorded history: what `context.steps` reads, as in the delivery QStash would send */
+  constructor(
+    private readonly matcher: Matcher,
+    readonly steps: Step[],
+  ) {}
 
   private stop(ended: WalkEnd): never {
     if (!this.stopped) {
@@ -117,10 +123,6 @@ class WalkExecutor implements Pick<Executor, "addStep" | "memoizedRun" | "observ
       this.onStop?.();
     }
     throw new WalkStop();
-  }
-
-  wrapStep<T>(_name: string, fn: () => T): T {
-    return fn();
   }
 
   /** The walk matches steps by name, not by position: every step takes `addStep` (no fast path). */
@@ -167,7 +169,7 @@ class WalkExecutor implements Pick<Executor, "addStep" | "memoizedRun" | "observ
     for (const { step } of list) {
       step.unit = unit;
       step.width = list.length;
-      this.steps.push(step);
+      this.issued.push(step);
       this.matcher.claim(step);
     }
     const values: unknown[] = [];
@@ -190,6 +192,8 @@ class WalkExecutor implements Pick<Executor, "addStep" | "memoizedRun" | "observ
 
 export interface WalkOptions {
   payload: unknown;
+  /** The recorded history's steps (what `context.steps` reads during the walk). */
+  steps: Step[];
   env: Record<string, string | undefined>;
   headers: Record<string, string>;
   workflowRunId: string;
@@ -213,7 +217,7 @@ export async function walkHistory(
     // the clock stands at the run's creation; the user's stream is the replay's
     runtime.patchGlobals({ now: () => options.createdAt, origin: options.createdAt, onRead() {} });
     runtime.interceptNetwork({ onRequest() {} });
-    const walker = new WalkExecutor(new Matcher(recorded));
+    const walker = new WalkExecutor(new Matcher(recorded), options.steps);
     const context = new MockWorkflowContext(
       {
         workflowRunId: options.workflowRunId,
@@ -227,10 +231,10 @@ export async function walkHistory(
         qstashClient: undefined as never,
         port: CLOSED_PORT,
       },
-      walker as unknown as Executor,
+      walker,
     );
     const frame = { owner: {}, invocation: 0, dryRun: false };
-    const settle = new Promise<unknown>((resolve) => resolve(runInFrame(frame, () => route(context as unknown as WorkflowContext<unknown>)))).then(
+    const settle = new Promise<unknown>((resolve) => resolve(runInFrame(frame, () => route(routeContext(context))))).then(
       () => ({ ended: "returned" as WalkEnd }),
       (error: unknown) => ({ ended: "threw" as WalkEnd, error }),
     );
@@ -245,7 +249,7 @@ export async function walkHistory(
     // A route the walk stopped may never settle: the runtime closes its delivery frame when the walk
     // ends (the replay that follows would take itself for a nested one).
     return {
-      steps: walker.steps,
+      steps: walker.issued,
       ended,
       ...(ended === "threw" && error !== undefined ? { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) } : {}),
     };

@@ -3,7 +3,7 @@ import type { FieldWorkflow } from "./field-workflow.js";
 import { bookwiseLeos, bookwiseMinimal, bookwiseMovies, wfRegistration } from "./workflows/bookwise-onboarding.js";
 import { agentsetReceiver, bunHono, docsWaitForEvent, goFailing, goSleepTenDays, goWaitForEvent, qstashNative, youtubeQuickstart } from "./workflows/small-apps.js";
 import { stripeOnboarding } from "./workflows/stripe-onboarding.js";
-import { docsClosureResult, docsDummyStep, docsNoStep, docsReturnedResult } from "./workflows/upstash-docs.js";
+import { docsClosureResult, docsDummyStep, docsNested, docsNoStep, docsReturnedResult, docsTimeBranch } from "./workflows/upstash-docs.js";
 import { realtimeBasic, realtimeHumanInLoop, sleepUntilNow } from "./workflows/upstash-realtime.js";
 import { emailAnalyzer, imageGen, northStar, sleepWithoutAwait } from "./workflows/upstash-examples.js";
 
@@ -32,4 +32,6 @@ export const field: FieldWorkflow[] = [
   docsReturnedResult,
   docsNoStep,
   docsDummyStep,
+  docsTimeBranch,
+  docsNested,
 ];

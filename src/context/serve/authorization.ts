@@ -1,8 +1,9 @@
-import { WorkflowNonRetryableError, WorkflowRetryAfterError, type RouteFunction, type WorkflowContext } from "@upstash/workflow";
+import { WorkflowNonRetryableError, WorkflowRetryAfterError, type RouteFunction } from "@upstash/workflow";
 import type { EndpointResponse } from "../../engine/wire-types.js";
 import { DISABLED_STEP_NAME, isInstanceOf, WorkflowAuthError } from "../../errors.js";
 import { runInFrame, type ScopeFrame } from "../../sandbox/scope.js";
 import { MockWorkflowContext, type MockContextInit } from "../mock-context.js";
+import { routeContext } from "../route-context.js";
 
 /** The SDK's answer (400) when the auth dry run reaches the end of the route without meeting a step. */
 export const AUTH_FAIL_MESSAGE =
@@ -28,7 +29,7 @@ export async function dryRun(
 ): Promise<DryRunOutcome> {
   const context = new MockWorkflowContext(init, undefined);
   try {
-    await runInFrame({ ...frame, dryRun: true }, () => route(context as unknown as WorkflowContext<unknown>));
+    await runInFrame({ ...frame, dryRun: true }, () => route(routeContext(context)));
   } catch (error) {
     try {
       if (

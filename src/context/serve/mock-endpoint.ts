@@ -10,6 +10,7 @@ import { nanoid, type Prng } from "../../util/prng.js";
 import { Executor } from "../executor.js";
 import type { QStashPort } from "../io.js";
 import { MockWorkflowContext } from "../mock-context.js";
+import { routeContext } from "../route-context.js";
 import { authFailResponse, dryRun } from "./authorization.js";
 import { DeliveryTimeout, describeHang, errorResponse, mapRouteError, timeoutResponse } from "./errors.js";
 import { deduplicate, lastIsDuplicate } from "./parse-steps.js";
@@ -120,7 +121,7 @@ export class MockEndpoint implements Endpoint {
       let result: unknown;
       try {
         hung = () => describeHang(invocation, deliveryTimeout, executor!);
-        result = await deadline.race(untilStopped(runInFrame(frame, () => route(context as unknown as WorkflowContext<unknown>)), delivery.stop));
+        result = await deadline.race(untilStopped(runInFrame(frame, () => route(routeContext(context))), delivery.stop));
       } catch (error) {
         if (error instanceof DeliveryTimeout || error instanceof HostStop) throw error;
         return end(mapRouteError(error, delivery.port), false);
@@ -225,7 +226,7 @@ export class MockEndpoint implements Endpoint {
         Promise.resolve(
           runInFrame({ ...frame, dryRun: false, harness: true }, () =>
             failureFunction({
-              context: context as unknown as WorkflowContext<unknown>,
+              context: routeContext(context),
               failStatus: failure.status,
               failResponse,
               failHeaders: failure.header,

@@ -4,6 +4,8 @@
 import type { FieldWorkflow } from "../field-workflow.js";
 
 const RETURN_RESULTS = { repo: "upstash/docs", path: "workflow/basics/best-practices/return-step-results.mdx", commit: "3a06213867d54bbf9e87749e060a8eb2fdd4e355" };
+const DETERMINISTIC = { repo: "upstash/docs", path: "workflow/basics/best-practices/deterministic-code.mdx", commit: "c7145221ec121ec7ffd93c3e193539630a99342b" };
+const NESTED = { repo: "upstash/docs", path: "workflow/basics/best-practices/nested-context-methods.mdx", commit: "3a06213867d54bbf9e87749e060a8eb2fdd4e355" };
 const AT_LEAST_ONE = { repo: "upstash/docs", path: "workflow/basics/best-practices/at-least-one-step.mdx", commit: "cb552ceb12a7af8f741c77619c7950ce1eb9521f" };
 
 function fakes() {
@@ -109,4 +111,60 @@ export const docsDummyStep: FieldWorkflow = {
   options: { payload: "hello" },
   bugs: [],
   notes: "No finding expected.",
+};
+
+/** deterministic-code.mdx, "❌ Time-dependent code - TypeScript". */
+export const docsTimeBranch: FieldWorkflow = {
+  title: "upstash docs: deterministic code (incorrect: a branch on the clock)",
+  source: DETERMINISTIC,
+  route: () => async (context) => {
+    const input = context.requestPayload;
+    void input;
+
+    // 👇 Problem: time-dependent code
+    if (Date.now() % 5 == 2) {
+      await context.run("step-1", () => {
+        // ...
+      });
+    } else {
+      await context.run("step-2", () => {
+        // ...
+      });
+    }
+  },
+  options: { payload: "x" },
+  bugs: [
+    {
+      kind: "nondeterminism",
+      effect: "A delivery at another millisecond takes the other branch: the SDK fails it with 'Incompatible step name' (the recorded step is the other one) until the run fails.",
+      handler: false,
+    },
+  ],
+  notes: "The run's own deliveries happen to agree here (the virtual clock moves in whole 100 ms); the perturbed pass (replay() only) shows the flip.",
+};
+
+/** nested-context-methods.mdx: context.sleep, context.run and context.call inside a step (the page elides their arguments). */
+export const docsNested: FieldWorkflow = {
+  title: "upstash docs: nested context methods (incorrect)",
+  source: NESTED,
+  route: () => async (context) => {
+    const input = context.requestPayload;
+    void input;
+
+    await context.run("step-1", async () => {
+      await context.sleep("inner-sleep", 1); // ❌ INCORRECT
+      await context.run("inner-run", () => "x"); // ❌ INCORRECT
+      await context.call("inner-call", { url: "https://example.com/api", method: "GET" }); // ❌ INCORRECT
+    });
+  },
+  options: { payload: "x", retries: 1 },
+  bugs: [
+    {
+      kind: "nested-step",
+      effect: "The SDK refuses the inner step ('A step can not be run inside another step') in every delivery: the run fails.",
+      handler: false,
+    },
+  ],
+  notes:
+    "The SDK's own error fails the run in both drivers; only replay() names the class (a handler gives no step hooks, and the same SDK text also follows a step's synchronous error caught around its await).",
 };
