@@ -67,6 +67,7 @@ export class Executor implements VisitHost {
   abortThrown: { stepName: string } | undefined;
   /** The step executed in this delivery, if any. */
   executed: { step: LazyStep; result: Step } | undefined;
+  /** Frontier steps and their handles, for the deliveryEnd event (filled only when an observer listens to it). */
   readonly issued: IssuedStep[] = [];
   /** Names served from history in this delivery, in order. */
   readonly replayed: string[] = [];
@@ -121,7 +122,9 @@ export class Executor implements VisitHost {
 
   /** Whether the step at this handle's position is observed for the unawaited-step check. */
   observes(handle: StepHandle): boolean {
-    return handle.position !== undefined && handle.position >= this.nonPlanStepCount;
+    // Only the deliveryEnd event reads `awaited` (the unawaited-step check): with no listener the
+    // frontier's promise gets no `constructor` getter, as the SDK's has none.
+    return this.observer?.deliveryEnd !== undefined && handle.position !== undefined && handle.position >= this.nonPlanStepCount;
   }
 
   async addStep<T>(lazy: LazyStep<T>, handle: StepHandle): Promise<T> {
@@ -137,7 +140,7 @@ export class Executor implements VisitHost {
     let site: CapturedSite | undefined;
     const mayExecute = frontier && this.mayExecute(position);
     if (frontier) {
-      this.issued.push({ name: lazy.stepName, position, handle });
+      if (this.observer?.deliveryEnd) this.issued.push({ name: lazy.stepName, position, handle });
       this.inFlight.set(position, lazy.stepName);
       if (this.observer?.stepExecuted && mayExecute) {
         site = captureSite(handle.entry);
