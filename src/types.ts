@@ -1,5 +1,5 @@
 import type { RequestHandler } from "msw";
-import type { RouteFunction, Step, StepType } from "@upstash/workflow";
+import type { RouteFunction, Step } from "@upstash/workflow";
 
 /** The stable ids of everything workflow-replay reports. */
 export type FindingKind =
@@ -313,4 +313,4 @@ export interface PublishedMessage {
   invocation?: number;
 }
 
-export type { Step, StepType };
+export type { Step };

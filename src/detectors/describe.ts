@@ -79,11 +79,6 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(norm(value)) ?? "undefined";
 }
 
-/** A frame's "in delivery 3" location phrase used by several detectors. */
-export function where(frame: { invocation: number; dryRun: boolean }, location: SourceLocation | undefined): string {
-  return `in ${deliveryName(frame)}${at(location)}`;
-}
-
 const locations = new WeakMap<object, SourceLocation | undefined>();
 
 /** An event's user location, taken once per event however many detectors ask (call it inside the hook). */

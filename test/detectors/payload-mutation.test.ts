@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { replay } from "../../src/replay.js";
-import { caseOf, onlyFinding, runCase, pinned, sourceAt, itStaysCleanOnCorrectCases } from "./helpers.js";
+import { caseOf, onlyFinding, runCase, pinned, itStaysCleanOnCorrectCases } from "./helpers.js";
 
 const kind = "payload-mutation";
 
