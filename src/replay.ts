@@ -7,6 +7,7 @@ import type { Endpoint } from "./engine/wire-types.js";
 import { ReplayUsageError } from "./errors.js";
 import { SHARED_OPTION_NAMES, validateSharedOptions } from "./options.js";
 import { userLocation } from "./sandbox/location.js";
+import { RequestJournal } from "./sandbox/request-journal.js";
 import { currentFrame } from "./sandbox/scope.js";
 import { resolveRuntimeOptions, type RuntimeOptions } from "./runtime/options.js";
 import { payloadParser, serializePayload } from "./runtime/payload.js";
@@ -150,8 +151,12 @@ async function runReplay(
       },
     });
     runtime.installTimers();
+    // what the run's step functions were answered, for a detector pass that runs one of them again
+    const journal = new RequestJournal(owner);
     runtime.interceptNetwork({
       fallback: (request) => runtime.appQStash.answer(request),
+      override: (request) => journal.answer(request),
+      answered: (request, answer) => journal.record(request, answer),
       onRequest(request) {
         const frame = currentFrame();
         if (!frame || frame.owner !== owner || frame.harness) return;
@@ -174,7 +179,7 @@ async function runReplay(
     return runResult(runtime, run, (partial) => {
       // The passes only change what Math.random, Date, crypto and performance return; a run that never
       // read them outside a step cannot plan differently under them, so the passes are skipped.
-      const sandbox = { route, run, port: sim.closedPort(), parsePayload, env, deliveryTimeout, globals };
+      const sandbox = { route, run, port: sim.closedPort(), parsePayload, env, deliveryTimeout, globals, journal };
       const passes = async () => (outsideReads > 0 ? perturbationPasses(sandbox) : []);
       return detectors.finish(partial, detectors.wantsPerturbation && options.perturb !== false ? passes : async () => [], sandbox);
     });

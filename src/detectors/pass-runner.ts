@@ -7,6 +7,7 @@ import type { ReplayObserver } from "../engine/observer.js";
 import type { RunState } from "../engine/wire-types.js";
 import { withDeadline } from "../sandbox/deadline.js";
 import type { GlobalsVariant, PatchedGlobals } from "../sandbox/globals.js";
+import type { RequestJournal } from "../sandbox/request-journal.js";
 import { runInFrame } from "../sandbox/scope.js";
 
 /** The executor modes a pass can run in (the executor decides what each means). */
@@ -27,6 +28,8 @@ export interface PassSandbox {
   /** Real-time bound on one pass, in ms (a pass that hangs is cut off). */
   deliveryTimeout: number;
   globals: PatchedGlobals;
+  /** The run's step-function requests and their answers: a pass that runs a step function again is answered from it. */
+  journal?: RequestJournal;
 }
 
 /** One re-run of the route: how its executor runs and what it records. */

@@ -24,7 +24,9 @@ export type StraightEnd =
   | { kind: "returned"; output: string }
   | { kind: "threw"; error: string }
   | { kind: "stopped"; step: string }
-  | { kind: "hung" };
+  | { kind: "hung" }
+  /** A function run again made a request the run's own execution never made: nothing to compare. */
+  | { kind: "unrepeatable" };
 
 /** What the route did in one pass. */
 export interface StraightOutcome {
@@ -58,9 +60,9 @@ function json(value: unknown): string {
 }
 
 /** Runs a step function in its own step frame (outside the executor, so no flag is left set): `= <json>` or `! <error>`. */
-async function runStepFunction(step: RunStep<unknown>, position: number): Promise<string> {
+async function runStepFunction(step: RunStep<unknown>, position: number, owner: object): Promise<string> {
   try {
-    const value = await runInFrame({ owner: {}, invocation: 0, dryRun: false, step: { name: step.stepName, id: position } }, () => step.fn());
+    const value = await runInFrame({ owner, invocation: 0, dryRun: false, step: { name: step.stepName, id: position } }, () => step.fn());
     return `= ${json(value)}`;
   } catch (error) {
     return `! ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`;
@@ -88,6 +90,8 @@ export async function straightThrough(sandbox: PassSandbox, options: StraightOpt
   const reran: number[] = [];
   const results = new Map<number, string>();
   let end: StraightEnd = { kind: "hung" };
+  // A function run again is answered from the run's own requests (the user's handlers never see it twice).
+  const owner = sandbox.journal?.pass() ?? {};
   const observer: ReplayObserver = {
     stepIssued(e) {
       if (e.mode !== "perturbation" || e.parentStep) return;
@@ -102,14 +106,14 @@ export async function straightThrough(sandbox: PassSandbox, options: StraightOpt
       const reads = options.reader?.(lazy, position) === true;
       if (!writes && !reads) return value;
       if (writes) reran.push(position);
-      return runStepFunction(lazy, position).then((result) => {
-        if (reads) results.set(position, result);
+      return runStepFunction(lazy, position, owner).then((result) => {
+        if (reads) results.set(position, withRequests(result, position));
         return value;
       });
     },
     async frontier(lazy: LazyStep, position: number) {
       if (options.frontier === undefined || lazy.stepName !== options.frontier || !(lazy instanceof RunStep)) return;
-      results.set(position, await runStepFunction(lazy, position));
+      results.set(position, withRequests(await runStepFunction(lazy, position, owner), position));
     },
   };
   const route: RouteFunction<unknown, unknown> = async (context: WorkflowContext<unknown>) => {
@@ -123,6 +127,11 @@ export async function straightThrough(sandbox: PassSandbox, options: StraightOpt
         : { kind: "threw", error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
       throw error;
     }
+  };
+  // what a function read for its result sent counts as part of it (a lost value in a request body)
+  const withRequests = (result: string, position: number): string => {
+    const sent = sandbox.journal?.sent(owner, position) ?? [];
+    return sent.length === 0 ? result : `${result} (after ${sent.join(", ")})`;
   };
   const ids = new Prng(0x57a1);
   // one uuid stream per step (and one outside steps): a function run in one pass only shifts no other's draws
@@ -144,7 +153,7 @@ export async function straightThrough(sandbox: PassSandbox, options: StraightOpt
       variant: { random: 0.5, offset: 0, uuid },
     },
   );
-  return { issued, end, reran, results };
+  return { issued, end: sandbox.journal?.tainted(owner) ? { kind: "unrepeatable" } : end, reran, results };
 }
 
 /** Where two passes part: the first step that differs, or how they ended. */
@@ -179,16 +188,20 @@ function describeEnd(end: StraightEnd): string {
       return `goes on to step ${JSON.stringify(end.step)}`;
     case "hung":
       return "does not end";
+    case "unrepeatable":
+      return "makes a request its run never made";
   }
 }
 
 /**
  * The first difference between the replayed pass and the straight-through one: a step's name, type
  * or inputs at a position, what a re-run step function returned, or the end (output, error, the
- * step it stops at). A pass that did not end is never compared.
+ * step it stops at). A pass that did not end, or whose re-run functions made a request the run never
+ * made, is never compared.
  */
 export function firstDifference(replayed: StraightOutcome, straight: StraightOutcome): StraightDifference | undefined {
-  if (replayed.end.kind === "hung" || straight.end.kind === "hung") return undefined;
+  const incomparable = (o: StraightOutcome) => o.end.kind === "hung" || o.end.kind === "unrepeatable";
+  if (incomparable(replayed) || incomparable(straight)) return undefined;
   let found: StraightDifference | undefined;
   const n = Math.max(replayed.issued.length, straight.issued.length);
   for (let i = 0; i < n && !found; i++) {

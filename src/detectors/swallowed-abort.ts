@@ -69,7 +69,7 @@ export const swallowedAbort: DetectorFactory = (ctx) => {
     ctx.report(
       {
         message:
-          `The WorkflowAbort thrown by ${source}${at(location)} in the auth dry run of delivery ${invocation} was caught, so the workflow function returned without reaching a step: ` +
+          `The WorkflowAbort thrown by ${source}${at(location)} in the auth dry run of delivery ${invocation} was caught (or its step was never awaited), so the workflow function returned without reaching a step: ` +
           `before every delivery the SDK runs the workflow up to its first step and throws there; a route that returns instead is answered 400 "Failed to authenticate Workflow request", ` +
           `so no step ever runs and the run fails. ` +
           `Rethrow it: catch (error) { if (error instanceof WorkflowAbort) throw error; ... } (import { WorkflowAbort } from "@upstash/workflow"), or keep try/catch inside the step function.`,

@@ -20,6 +20,10 @@ export interface NetworkController {
   fallback?: (request: Request) => Promise<Response | undefined>;
   /** Called for every request the workflow makes (after the internal ones are filtered out). */
   onRequest(request: Request): void;
+  /** Answers before the user's handlers: a detector pass's request, from the run's journal. */
+  override?: (request: Request) => Promise<Response | Error> | undefined;
+  /** Sees the answer every reported request got (from a handler, the fallback, or none). */
+  answered?: (request: Request, answer: Response | Error) => void;
 }
 
 /** The message an unhandled request fails with: names the URL and the handler to add. */
@@ -90,7 +94,15 @@ async function answerOwned(ctrl: NetworkController, request: Request): Promise<R
     const internal = await ctrl.internal(request);
     if (internal) return internal;
   }
+  const override = ctrl.override?.(request);
+  if (override) return override;
   ctrl.onRequest(request);
+  const answer = await answerReported(ctrl, request);
+  ctrl.answered?.(request, answer);
+  return answer;
+}
+
+async function answerReported(ctrl: NetworkController, request: Request): Promise<Response | Error> {
   let response: Response | undefined;
   try {
     response = await answerWithHandlers(ctrl.handlers, request.clone());

@@ -10,7 +10,7 @@ export interface ScopeFrame {
   step?: { name: string; id: number };
   /** Set while the harness runs its own code inside a delivery (context.call, notify). */
   harness?: boolean;
-  /** Set on a step frame when it starts: the replay generation it runs in (frames of ended ones are fenced). */
+  /** Set when the frame is first run: the replay generation it belongs to (step frames of ended ones are fenced). */
   era?: number;
 }
 
@@ -112,6 +112,20 @@ function releaseStep(frame: ScopeFrame, of: number): void {
   if (!storeOn()) storage.disable();
 }
 
+/** A step started by work an ended replay abandoned (its route body, woken later): fenced from the start. */
+function runAbandoned<T>(frame: ScopeFrame, fn: () => T): T {
+  const token = {};
+  const first = abandoned.size === 0;
+  abandoned.add(token);
+  abandonedTokens.set(frame, token);
+  collected.register(frame, token, token);
+  if (first) fenceHooks?.started();
+  return afterSettling(() => storage.run(frame, fn), () => {
+    collected.unregister(token);
+    forget(token);
+  });
+}
+
 /**
  * Ends every frame when a replay ends, however it ends: work a timed-out delivery abandoned keeps no
  * delivery frame set, and its step frames are fenced (see {@link fencedFrame}) until they settle or
@@ -155,10 +169,12 @@ export function afterSettling<T>(fn: () => T, done: () => void): T {
  * any other frame is the delivery's, active until the promise `fn` returns settles.
  */
 export function runInFrame<T>(frame: ScopeFrame, fn: () => T): T {
+  // a frame keeps the generation it was first run in: a step frame spread from its delivery's frame
+  // inherits it, so a step the abandoned route body of an ended replay starts later is fenced too
+  const of = (frame.era ??= generation);
   if (frame.step) {
+    if (of !== generation) return runAbandoned(frame, fn);
     runningSteps += 1;
-    const of = generation;
-    frame.era = of;
     running.add(frame);
     return afterSettling(() => storage.run(frame, fn), () => releaseStep(frame, of));
   }

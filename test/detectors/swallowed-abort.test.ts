@@ -26,7 +26,7 @@ describe("swallowed-abort", () => {
     const finding = await onlyFinding(kind, "wraps the whole workflow");
     expect(finding).toMatchObject({ stepName: "first", location: { file: CORPUS_FILE } });
     expect(sourceAt(finding.location)).toMatch(/^run\("first"/);
-    expect(pinned(finding.message)).toMatchInlineSnapshot(`"The WorkflowAbort thrown by step "first" at corpus.ts:<line> in the auth dry run of delivery 1 was caught, so the workflow function returned without reaching a step: before every delivery the SDK runs the workflow up to its first step and throws there; a route that returns instead is answered 400 "Failed to authenticate Workflow request", so no step ever runs and the run fails. Rethrow it: catch (error) { if (error instanceof WorkflowAbort) throw error; ... } (import { WorkflowAbort } from "@upstash/workflow"), or keep try/catch inside the step function."`);
+    expect(pinned(finding.message)).toMatchInlineSnapshot(`"The WorkflowAbort thrown by step "first" at corpus.ts:<line> in the auth dry run of delivery 1 was caught (or its step was never awaited), so the workflow function returned without reaching a step: before every delivery the SDK runs the workflow up to its first step and throws there; a route that returns instead is answered 400 "Failed to authenticate Workflow request", so no step ever runs and the run fails. Rethrow it: catch (error) { if (error instanceof WorkflowAbort) throw error; ... } (import { WorkflowAbort } from "@upstash/workflow"), or keep try/catch inside the step function."`);
   });
 
   it("reports a caught context.cancel()", async () => {

@@ -3,7 +3,15 @@ import type { FieldWorkflow } from "./field-workflow.js";
 import { bookwiseLeos, bookwiseMinimal, bookwiseMovies, wfRegistration } from "./workflows/bookwise-onboarding.js";
 import { agentsetReceiver, bunHono, docsWaitForEvent, goFailing, goSleepTenDays, goWaitForEvent, qstashNative, youtubeQuickstart } from "./workflows/small-apps.js";
 import { stripeOnboarding } from "./workflows/stripe-onboarding.js";
-import { docsClosureResult, docsDummyStep, docsNested, docsNoStep, docsReturnedResult, docsTimeBranch } from "./workflows/upstash-docs.js";
+import {
+  docsClosureResult,
+  docsDummyStep,
+  docsNested,
+  docsNoStep,
+  docsRethrowAbort,
+  docsReturnedResult,
+  docsTimeBranch,
+} from "./workflows/upstash-docs.js";
 import { realtimeBasic, realtimeHumanInLoop, sleepUntilNow } from "./workflows/upstash-realtime.js";
 import { emailAnalyzer, imageGen, northStar, sleepWithoutAwait } from "./workflows/upstash-examples.js";
 
@@ -34,4 +42,5 @@ export const field: FieldWorkflow[] = [
   docsDummyStep,
   docsTimeBranch,
   docsNested,
+  docsRethrowAbort,
 ];

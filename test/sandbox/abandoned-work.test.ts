@@ -162,6 +162,29 @@ describe("work abandoned by a timed-out delivery", () => {
     expect(reads[1]).toBeGreaterThan(Date.UTC(2026, 0, 1));
   });
 
+  it("fences a step the abandoned route body starts after replay() returned", async () => {
+    const g = gate();
+    const result = await replay(
+      async (context) => {
+        await context.run("first", () => 1);
+        await g.opened; // the route body hangs between steps: the delivery times out outside any step
+        await context.run("hang", async () => {
+          try {
+            g.settle({ value: await (await fetch(`${loopback.url}/from-route`)).text() });
+          } catch (error) {
+            g.settle({ error });
+          }
+        });
+      },
+      { deliveryTimeout: 30, retries: 0 },
+    );
+    expect(result.status).toBe("failed");
+    const before = loopback.connections();
+    g.open();
+    expect(messageOf(await g.outcome)).toMatch(FENCED);
+    expect(loopback.connections()).toBe(before);
+  });
+
   it("reaches neither a listening msw server's handlers nor its onUnhandledRequest", async () => {
     let userCalls = 0;
     const server = setupServer(

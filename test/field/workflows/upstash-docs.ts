@@ -1,6 +1,7 @@
 // Upstash's own best-practice pages (upstash/docs): each "❌ Incorrect" snippet ships the bug the page
 // warns about, and its "✅ Correct" twin must stay clean. someWork / someOtherWork are the pages'
 // placeholders, here small in-memory fakes (someOtherWork files the result's summary).
+import { WorkflowAbort } from "@upstash/workflow";
 import type { FieldWorkflow } from "../field-workflow.js";
 
 const RETURN_RESULTS = { repo: "upstash/docs", path: "workflow/basics/best-practices/return-step-results.mdx", commit: "3a06213867d54bbf9e87749e060a8eb2fdd4e355" };
@@ -167,4 +168,24 @@ export const docsNested: FieldWorkflow = {
   ],
   notes:
     "The SDK's own error fails the run in both drivers; only replay() names the class (a handler gives no step hooks, and the same SDK text also follows a step's synchronous error caught around its await).",
+};
+
+const TROUBLESHOOTING = { repo: "upstash/docs", path: "workflow/troubleshooting/general.mdx", commit: "09fa1ee7c52ddc0759b6c6302e198e4e040dc847" };
+/** troubleshooting/general.mdx, "Running Steps Inside try/catch Blocks": rethrow WorkflowAbort, handle the rest. */
+export const docsRethrowAbort: FieldWorkflow = {
+  title: "upstash docs: try/catch around a step that rethrows WorkflowAbort",
+  source: TROUBLESHOOTING,
+  route: () => async (context) => {
+    try {
+      await context.run("some-step", () => "done");
+    } catch (error) {
+      if (error instanceof WorkflowAbort) {
+        throw error;
+      } else {
+        // handle other errors
+      }
+    }
+  },
+  bugs: [],
+  notes: "No finding expected: the abort is rethrown (swallowed-abort must stay quiet).",
 };
