@@ -3,10 +3,15 @@ import { nanoid, Prng } from "../util/prng.js";
 import type { PerturbationPass } from "./detector.js";
 import { runPass, type PassSandbox } from "./pass-runner.js";
 
-/** Perturbation variants: extreme random values and far clock shifts flip any branch on them. */
+/**
+ * Perturbation variants: extreme random values and far clock shifts flip any threshold on them; a
+ * middle value flips a band (`Math.floor(Math.random() * 10) % 5 === 2`, Upstash's own example of
+ * code that breaks a replay, is false at both ends and true at 0.25).
+ */
 const VARIANTS = [
   { label: "Math.random() → 0, clock +1d 12h 13m", random: 1e-9, offset: 130_380_000 + 7_517 },
   { label: "Math.random() → 0.999…, clock +3d 5h 47m", random: 1 - 1e-9, offset: 279_420_000 + 3_331 },
+  { label: "Math.random() → 0.25, clock +11h 17m", random: 0.25 + 1e-9, offset: 40_620_000 + 1_709 },
 ];
 
 /**

@@ -67,6 +67,14 @@ export const corpus: KindCorpus[] = [
         },
       },
       {
+        // the band of Upstash's "Avoid Non-deterministic Code Outside context.run" page (upstash/docs, workflow/basics/best-practices/deterministic-code.mdx)
+        title: "branches on a middle band of Math.random() outside a step",
+        route: () => async (context) => {
+          if (Math.floor(Math.random() * 10) % 5 === 2) await context.run("lucky", () => "won");
+          await context.run("done", () => true);
+        },
+      },
+      {
         title: "names a step with Date.now()",
         route: () => async (context) => {
           await context.run(`report-${Date.now()}`, () => "sent");

@@ -8,6 +8,7 @@ import {
   docsDummyStep,
   docsNested,
   docsNoStep,
+  docsRandomBranch,
   docsRethrowAbort,
   docsReturnedResult,
   docsTimeBranch,
@@ -41,6 +42,7 @@ export const field: FieldWorkflow[] = [
   docsNoStep,
   docsDummyStep,
   docsTimeBranch,
+  docsRandomBranch,
   docsNested,
   docsRethrowAbort,
 ];

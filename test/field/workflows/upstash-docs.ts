@@ -144,6 +144,36 @@ export const docsTimeBranch: FieldWorkflow = {
   notes: "The run's own deliveries happen to agree here (the virtual clock moves in whole 100 ms); the perturbed pass (replay() only) shows the flip.",
 };
 
+/** deterministic-code.mdx, "❌ Random code - TypeScript": a branch on a band of Math.random(). */
+export const docsRandomBranch: FieldWorkflow = {
+  title: "upstash docs: deterministic code (incorrect: a branch on Math.random())",
+  source: DETERMINISTIC,
+  route: () => async (context) => {
+    const input = context.requestPayload;
+    void input;
+
+    // 👇 Problem: random code
+    if (Math.floor(Math.random() * 10) % 5 == 2) {
+      await context.run("step-1", () => {
+        // ...
+      });
+    } else {
+      await context.run("step-2", () => {
+        // ...
+      });
+    }
+  },
+  options: { payload: "x" },
+  bugs: [
+    {
+      kind: "nondeterminism",
+      effect: "A delivery that draws another value takes the other branch: the SDK fails it with 'Incompatible step name' (the recorded step is the other one) until the run fails.",
+      handler: false,
+    },
+  ],
+  notes: "The condition is false at both ends of Math.random()'s range and true at 0.25: the perturbed pass at 0.25 (replay() only) shows the flip.",
+};
+
 /** nested-context-methods.mdx: context.sleep, context.run and context.call inside a step (the page elides their arguments). */
 export const docsNested: FieldWorkflow = {
   title: "upstash docs: nested context methods (incorrect)",
