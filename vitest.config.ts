@@ -53,6 +53,22 @@ const FULL_ONLY = ["test/smoke/pack.test.ts", "examples/fuzzing/readme-example.t
  */
 const full = process.env.WORKFLOW_REPLAY_FULL === "1";
 
+/** The type tests (*.test-d.ts: the vitest matcher augmentation), checked by tsc. */
+const typesProject = {
+  extends: true as const,
+  test: {
+    name: "types",
+    include: [],
+    typecheck: {
+      enabled: true,
+      include: ["test/**/*.test-d.ts"],
+      tsconfig: "./test/vitest/tsconfig.typecheck.json",
+      // Errors in source files are `npm run typecheck`'s job; here only the type tests count.
+      ignoreSourceErrors: true,
+    },
+  },
+};
+
 const inProcess = full ? { pool: "forks" as const, isolate: true } : { pool: "threads" as const, isolate: false };
 
 export default defineConfig({
@@ -73,22 +89,21 @@ export default defineConfig({
     projects: fixture
       ? [{ extends: true, test: { name: "fixture", include: ["test/unhandled/*.fixture.ts"] } }]
       : [
-          {
-            extends: true,
-            test: { name: "unit", include: ["src/**/*.test.ts"], ...inProcess },
-          },
+          ...(full ? [{ extends: true as const, test: { name: "unit", include: ["src/**/*.test.ts"], ...inProcess } }] : []),
           {
             extends: true,
             test: {
-              name: "integration",
-              include: ["test/**/*.test.ts", "examples/**/*.test.ts"],
+              name: full ? "integration" : "in-process",
+              include: [...(full ? [] : ["src/**/*.test.ts"]), "test/**/*.test.ts", "examples/**/*.test.ts"],
               exclude: [...E2E, ...CONSUMER, ...ISOLATED, ...(full ? [] : FULL_ONLY)],
               ...inProcess,
             },
           },
           {
             extends: true,
-            test: { name: "isolated", include: ISOLATED.map((glob) => `${glob}/*.test.ts`), pool: "forks", isolate: true },
+            // forks in test:full; threads (each file still its own module graph) in the fast suite,
+            // which spares a process start per file. .ci/run runs both pools.
+            test: { name: "isolated", include: ISOLATED.map((glob) => `${glob}/*.test.ts`), pool: full ? "forks" : "threads", isolate: true },
           },
           {
             extends: true,
@@ -96,21 +111,9 @@ export default defineConfig({
             // each spawns its own children): about 1 s of CPU less than a fork per file.
             test: { name: "e2e", include: E2E, exclude: full ? [] : FULL_ONLY, pool: "forks", isolate: full },
           },
-          {
-            extends: true,
-            test: {
-              name: "types",
-              include: [],
-              typecheck: {
-                // The type tests (*.test-d.ts: the vitest matcher augmentation), checked by tsc.
-                enabled: true,
-                include: ["test/**/*.test-d.ts"],
-                tsconfig: "./test/vitest/tsconfig.typecheck.json",
-                // Errors in source files are `npm run typecheck`'s job; here only the type tests count.
-                ignoreSourceErrors: true,
-              },
-            },
-          },
+          // The type tests run in test:full (and `npm run typecheck` checks them too): a tsc run of its
+          // own, about 3 s of the fast suite's CPU on two cores.
+          ...(full ? [typesProject] : []),
         ],
   },
 });
