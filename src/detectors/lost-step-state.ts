@@ -1,11 +1,11 @@
 import { WorkflowAbort, WorkflowError } from "@upstash/workflow";
-import type { EffectSeenEvent, RequestSeenEvent, StepExecutedEvent } from "../engine/observer.js";
+import type { StepExecutedEvent } from "../engine/observer.js";
 import { isInstanceOf } from "../errors.js";
 import type { SourceLocation } from "../types.js";
 import type { DetectorFactory } from "./detector.js";
 import { at } from "./describe.js";
 import { mentionsAny, outerWrites, routeLocalWrites } from "./outer-writes.js";
-import { firstDifference, straightThrough, type StraightDifference, type StraightOutcome } from "./straight-through.js";
+import { firstDifference, outsideEffects, straightThrough, type StraightDifference, type StraightOutcome } from "./straight-through.js";
 
 /** At most this many steps are re-run alone to tell which one's write was lost. */
 const MAX_SOLO = 4;
@@ -25,15 +25,11 @@ export const lostStepState: DetectorFactory = (ctx) => {
   /** Sources of the step functions executed in the run that assign outside themselves (candidates). */
   const writers: Function[] = [];
   /** A request or tracked effect outside a step: a pass would repeat it for the caller to see, so none runs. */
-  let outsideEffect = false;
+  const outside = outsideEffects();
   return {
     kind: "lost-step-state",
-    requestSeen(event: RequestSeenEvent) {
-      if (!event.frame.step) outsideEffect = true;
-    },
-    effectSeen(event: EffectSeenEvent) {
-      if (!event.frame.step) outsideEffect = true;
-    },
+    requestSeen: outside.requestSeen,
+    effectSeen: outside.effectSeen,
     stepExecuted(event: StepExecutedEvent) {
       if (event.type !== "Run") return;
       if (event.fn && writers.length < 50 && outerWrites(event.fn).length > 0) writers.push(event.fn);
@@ -44,7 +40,7 @@ export const lostStepState: DetectorFactory = (ctx) => {
     },
     async finish(result, _passes, sandbox) {
       // The passes re-run user code (a counter outside steps counts them): only for a run with a candidate.
-      if (!sandbox || outsideEffect || result.steps.length < 2) return;
+      if (!sandbox || outside.seen() || result.steps.length < 2) return;
       const route = sandbox.route;
       if (!writers.some((fn) => routeLocalWrites(fn, route))) return;
       const frontier = result.status === "failed" && failed ? failed.name : undefined;

@@ -1,10 +1,10 @@
-import type { DeliveryEndEvent, EffectSeenEvent, RequestSeenEvent, StepExecutedEvent } from "../engine/observer.js";
+import type { DeliveryEndEvent, StepExecutedEvent } from "../engine/observer.js";
 import type { ReplayResult, Severity, SourceLocation } from "../types.js";
 import type { DetectorFactory } from "./detector.js";
 import { at } from "./describe.js";
 import { findJsonLosses, type JsonLoss } from "./json-loss.js";
 import type { PassSandbox } from "./pass-runner.js";
-import { firstDifference, straightThrough, type StraightDifference } from "./straight-through.js";
+import { firstDifference, outsideEffects, straightThrough, type StraightDifference } from "./straight-through.js";
 
 /** The loss that made the run misbehave, and how (`throws`, `data`, `called:<name>`, `branch`). */
 interface Cause {
@@ -56,15 +56,11 @@ export const nonSerializableResult: DetectorFactory = (ctx) => {
   const found: Lossy[] = [];
   const seen = new Set<string>();
   /** A request or tracked effect outside a step: a pass would repeat it for the caller to see, so none runs. */
-  let outsideEffect = false;
+  const outside = outsideEffects();
   return {
     kind: "non-serializable-result",
-    requestSeen(event: RequestSeenEvent) {
-      if (!event.frame.step) outsideEffect = true;
-    },
-    effectSeen(event: EffectSeenEvent) {
-      if (!event.frame.step) outsideEffect = true;
-    },
+    requestSeen: outside.requestSeen,
+    effectSeen: outside.effectSeen,
     stepExecuted(event: StepExecutedEvent) {
       if (event.type !== "Run") return;
       const losses = findJsonLosses(event.result);
@@ -82,7 +78,7 @@ export const nonSerializableResult: DetectorFactory = (ctx) => {
     async finish(result, _passes, sandbox) {
       const causes = found.map((lossy) => mattered(lossy, result));
       const open = found.filter((lossy, i) => !causes[i] && lossy.subject === "step" && lossy.stepId !== undefined);
-      if (sandbox && open.length > 0 && !outsideEffect) {
+      if (sandbox && open.length > 0 && !outside.seen()) {
         const branched = await branches(sandbox, open);
         for (const [lossy, difference] of branched) causes[found.indexOf(lossy)] = { loss: lossy.losses[0]!, why: "branch", difference };
       }

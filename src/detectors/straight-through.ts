@@ -2,7 +2,7 @@ import { WorkflowAbort, type RouteFunction, type Step, type StepType, type Workf
 import type { InlineSteps } from "../context/executor.js";
 import type { LazyStep } from "../context/lazy-step.js";
 import { RunStep } from "../context/steps/run-step.js";
-import type { ReplayObserver } from "../engine/observer.js";
+import type { EffectSeenEvent, ReplayObserver, RequestSeenEvent } from "../engine/observer.js";
 import { isInstanceOf } from "../errors.js";
 import type { CapturedSite } from "../sandbox/location.js";
 import { currentStepFrame, runInFrame } from "../sandbox/scope.js";
@@ -226,4 +226,28 @@ export function firstDifference(replayed: StraightOutcome, straight: StraightOut
   if (found) return found;
   if (json(replayed.end) === json(straight.end)) return undefined;
   return { replayed: describeEnd(replayed.end), straight: describeEnd(straight.end) };
+}
+
+/**
+ * Watches a run for a request or a tracked effect made outside any step: a straight-through pass
+ * re-runs the code outside steps, so after one it would repeat that effect for the caller to see.
+ *
+ * @example
+ * ```ts
+ * const outside = outsideEffects();
+ * const detector = { requestSeen: outside.requestSeen, effectSeen: outside.effectSeen };
+ * if (!outside.seen()) await straightThrough(sandbox, {});
+ * ```
+ */
+export function outsideEffects(): Pick<Required<ReplayObserver>, "requestSeen" | "effectSeen"> & { seen(): boolean } {
+  let seen = false;
+  return {
+    requestSeen(event: RequestSeenEvent) {
+      if (!event.frame.step) seen = true;
+    },
+    effectSeen(event: EffectSeenEvent) {
+      if (!event.frame.step) seen = true;
+    },
+    seen: () => seen,
+  };
 }
