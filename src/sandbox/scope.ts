@@ -180,17 +180,7 @@ export function runInFrame<T>(frame: ScopeFrame, fn: () => T): T {
   }
   const previous = deliveryFrame;
   deliveryFrame = frame;
-  const restore = () => {
+  return afterSettling(fn, () => {
     if (deliveryFrame === frame) deliveryFrame = previous;
-  };
-  let result: T;
-  try {
-    result = fn();
-  } catch (error) {
-    restore();
-    throw error;
-  }
-  if (result instanceof Promise) result.then(restore, restore);
-  else restore();
-  return result;
+  });
 }
