@@ -101,8 +101,9 @@ export class RequestJournal {
       );
     };
     if (!step) return refuse();
-    const sent = state.sent.get(step.id) ?? [];
-    state.sent.set(step.id, [...sent, `${request.method} ${request.url}${body ? ` ${body}` : ""}`]);
+    let sent = state.sent.get(step.id);
+    if (!sent) state.sent.set(step.id, (sent = []));
+    sent.push(`${request.method} ${request.url}${body ? ` ${body}` : ""}`);
     const key = stepKey(step.name, step.id);
     const index = state.made.get(key) ?? 0;
     state.made.set(key, index + 1);
